@@ -1,0 +1,53 @@
+"""Pure-regex reading of watch-trading messages: text in, Extraction out.
+
+Contract (other packages rely on it; keep it stable):
+    extract(text: str) -> Extraction
+    Extraction(type, listings: tuple[Listing, ...], confidence: float, language: 'fr'|'en'|None)
+    Listing(brand, model, reference, price, currency, condition, year, size_mm, movement, box, papers,
+            price_eur, span)   # span = (start, end) offsets in the text, or None
+    Extraction.to_dict() / Listing.to_dict(): the JSON shape of ../shared/datasets/SCHEMA.md
+"""
+from dataclasses import dataclass, field
+
+LISTING_FIELDS = ("brand", "model", "reference", "price", "currency", "condition",
+                  "year", "size_mm", "movement", "box", "papers")
+MESSAGE_TYPES = ("sale", "wanted", "trade", "question", "other")
+
+
+@dataclass(frozen=True)
+class Listing:
+    brand: str | None = None
+    model: str | None = None
+    reference: str | None = None
+    price: float | None = None
+    currency: str | None = None
+    condition: str | None = None
+    year: int | None = None
+    size_mm: float | None = None
+    movement: str | None = None
+    box: bool | None = None
+    papers: bool | None = None
+    price_eur: float | None = None
+    span: tuple[int, int] | None = None
+
+    def to_dict(self) -> dict:
+        out = {name: getattr(self, name) for name in LISTING_FIELDS}
+        out["price_eur"] = self.price_eur
+        return out
+
+
+@dataclass(frozen=True)
+class Extraction:
+    type: str = "other"
+    listings: tuple[Listing, ...] = field(default_factory=tuple)
+    confidence: float = 0.0
+    language: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"type": self.type, "listings": [l.to_dict() for l in self.listings],
+                "confidence": round(self.confidence, 3), "language": self.language}
+
+
+def extract(text: str) -> Extraction:
+    """Placeholder until the extractor lands (issue 3): reads nothing."""
+    return Extraction()
