@@ -1,0 +1,327 @@
+"""The webhook journal: every acknowledged body, its processing state, the ids seen, the stats.
+
+One SQLite file in WAL mode with synchronous=FULL: a body is on disk (WAL fsynced) before the webhook
+answers 200. Concurrent appends share one commit (group commit: the first waiting request writes the
+whole queue, the others wait for it), so many concurrent deliveries cost one fsync, not one each.
+
+A body moves   pending -> claimed -> done        (or ignored at once: valid JSON, not a messages payload)
+                  ^           |
+                  +-- fail ---+--> parked         (after max_attempts; kept forever with its error)
+
+A claim is a lease: `claimed_by` names host:pid:token and `claimed_until` bounds it, so a restarted
+process (or another instance on the same file) takes over bodies whose owner died or whose lease ran out.
+Stats counters and seen ids change in the same transaction that marks a body done: exact, and they
+survive restarts. A key already seen is counted as a repeat (a duplicate delivery), never twice.
+"""
+import logging
+import os
+import socket
+import sqlite3
+import threading
+import time
+import uuid
+from dataclasses import dataclass, field
+from typing import Mapping
+
+from store import StoreError
+
+log = logging.getLogger("whatsrag.journal")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS bodies (
+    id              INTEGER PRIMARY KEY,
+    received_at     REAL NOT NULL,
+    body            BLOB NOT NULL,
+    state           TEXT NOT NULL CHECK (state IN ('pending', 'claimed', 'done', 'ignored', 'parked')),
+    attempts        INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at REAL NOT NULL DEFAULT 0,
+    claimed_by      TEXT,
+    claimed_until   REAL,
+    last_error      TEXT,
+    finished_at     REAL
+);
+CREATE INDEX IF NOT EXISTS bodies_todo ON bodies (state, next_attempt_at)
+    WHERE state IN ('pending', 'claimed');
+CREATE TABLE IF NOT EXISTS seen (
+    key     TEXT PRIMARY KEY,
+    body_id INTEGER NOT NULL,
+    seen_at REAL NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS stats (
+    name  TEXT PRIMARY KEY,
+    value INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS meta (
+    key   TEXT PRIMARY KEY,
+    value TEXT
+) WITHOUT ROWID;
+"""
+
+STATES = ("pending", "claimed", "done", "ignored", "parked")
+
+
+class JournalError(StoreError):
+    """The journal could not record or read something (disk full, locked, unwritable file)."""
+
+
+class LeaseLost(JournalError):
+    """The claim on a body expired and another worker took it; that worker will finish it."""
+
+
+@dataclass(frozen=True)
+class Claim:
+    body_id: int
+    body: bytes
+    attempts: int           # failed attempts before this one
+    token: str              # the claimed_by value that proves this claim is still ours
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One keyed item of a body (a message, a status): its counters apply only if the key is new."""
+    key: str
+    counts: Mapping[str, int] = field(default_factory=dict)
+    repeat_counter: str = "duplicates"
+
+
+@dataclass
+class _Ticket:
+    """One append waiting for the group commit that will carry it."""
+    body: bytes
+    state: str
+    last_error: str | None
+    body_id: int | None = None
+    error: Exception | None = None
+    done: bool = False
+
+
+def _owner_prefix() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:     # alive, owned by someone else
+        return True
+    return True
+
+
+class Journal:
+    """The durable queue of webhook bodies. `db` is a path or an open sqlite3 connection."""
+
+    def __init__(self, db, *, lease_seconds: float = 300.0, busy_timeout: float = 30.0, clock=time.time):
+        self._clock = clock
+        self.lease_seconds = lease_seconds
+        self._owner = _owner_prefix()
+        try:
+            if isinstance(db, sqlite3.Connection):
+                self._db = db
+            else:
+                self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False,
+                                           timeout=busy_timeout)
+            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            self._db.execute("PRAGMA journal_mode = WAL")
+            self._db.execute("PRAGMA synchronous = FULL")   # the WAL is fsynced at every commit
+            self._db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise JournalError(f"cannot open the journal {db!r}: {exc}") from exc
+        self._lock = threading.RLock()          # one connection, one user at a time
+        self._queue_lock = threading.Condition()
+        self._queue: list[_Ticket] = []
+        self._committing = False
+
+    # -- transactions ----------------------------------------------------------------------------
+
+    def _write(self, work):
+        """Run work(db) in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock)."""
+        with self._lock:
+            try:
+                self._db.execute("BEGIN IMMEDIATE")
+                try:
+                    result = work(self._db)
+                except BaseException:
+                    self._db.execute("ROLLBACK")
+                    raise
+                self._db.execute("COMMIT")
+                return result
+            except sqlite3.Error as exc:
+                if self._db.in_transaction:
+                    self._db.execute("ROLLBACK")
+                raise JournalError(f"journal write failed: {exc}") from exc
+
+    def _read(self, sql, params=()):
+        with self._lock:
+            try:
+                return self._db.execute(sql, params).fetchall()
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal read failed: {exc}") from exc
+
+    @staticmethod
+    def _bump(db, counts: Mapping[str, int]):
+        db.executemany("INSERT INTO stats (name, value) VALUES (?, ?) "
+                       "ON CONFLICT (name) DO UPDATE SET value = value + excluded.value",
+                       [(name, int(n)) for name, n in counts.items() if n])
+
+    # -- append (the webhook's side) ---------------------------------------------------------------
+
+    def append(self, body: bytes, *, ignored: str | None = None) -> int:
+        """Commit a raw body durably and return its id; `ignored` records it as not ours to process."""
+        ticket = _Ticket(bytes(body), "ignored" if ignored else "pending", ignored)
+        with self._queue_lock:
+            self._queue.append(ticket)
+            while not ticket.done:
+                if self._committing:
+                    self._queue_lock.wait()
+                    continue
+                self._committing, batch, self._queue = True, self._queue, []
+                self._queue_lock.release()
+                try:
+                    self._commit_batch(batch)
+                finally:
+                    self._queue_lock.acquire()
+                    self._committing = False
+                    self._queue_lock.notify_all()
+        if ticket.error:
+            raise ticket.error
+        return ticket.body_id
+
+    def _commit_batch(self, batch: list[_Ticket]):
+        now = self._clock()
+
+        def work(db):
+            for ticket in batch:
+                cursor = db.execute(
+                    "INSERT INTO bodies (received_at, body, state, last_error, finished_at) VALUES (?, ?, ?, ?, ?)",
+                    (now, ticket.body, ticket.state, ticket.last_error,
+                     now if ticket.state == "ignored" else None))
+                ticket.body_id = cursor.lastrowid
+            ignored = sum(t.state == "ignored" for t in batch)
+            self._bump(db, {"bodies_received": len(batch), "bodies_ignored": ignored})
+        try:
+            self._write(work)
+        except JournalError as exc:
+            for ticket in batch:
+                ticket.error = exc
+        for ticket in batch:
+            ticket.done = True
+
+    # -- claim / finish / fail (the workers' side) ------------------------------------------------
+
+    def claim(self) -> Claim | None:
+        """Take the oldest body that is due: pending, or claimed under a lease that ran out."""
+        now = self._clock()
+        token = f"{self._owner}:{uuid.uuid4().hex[:12]}"
+
+        def work(db):
+            row = db.execute(
+                "UPDATE bodies SET state = 'claimed', claimed_by = ?, claimed_until = ? "
+                "WHERE id = (SELECT id FROM bodies "
+                "            WHERE (state = 'pending' AND next_attempt_at <= ?) "
+                "               OR (state = 'claimed' AND claimed_until < ?) "
+                "            ORDER BY id LIMIT 1) "
+                "RETURNING id, body, attempts",
+                (token, now + self.lease_seconds, now, now)).fetchone()
+            return row and Claim(row[0], bytes(row[1]), row[2], token)
+        return self._write(work)
+
+    def unseen(self, keys) -> set[str]:
+        """The keys (message ids, status keys) not recorded yet, for skipping duplicates early."""
+        keys = list(dict.fromkeys(keys))
+        seen = set()
+        for start in range(0, len(keys), 500):
+            chunk = keys[start:start + 500]
+            marks = ",".join("?" * len(chunk))
+            seen.update(row[0] for row in self._read(f"SELECT key FROM seen WHERE key IN ({marks})", chunk))
+        return set(keys) - seen
+
+    def finish(self, claim: Claim, outcomes: list[Outcome], counts: Mapping[str, int] = None) -> list[str]:
+        """Mark the body done, record its keys and add their counters, all in one transaction.
+
+        Returns the keys that were new (the items this call really recorded). A key recorded meanwhile
+        by a concurrent delivery counts as a repeat instead, so counters stay exact. Raises LeaseLost if
+        the claim is no longer ours (nothing is changed; the new owner finishes the body).
+        """
+        now = self._clock()
+
+        def work(db):
+            marked = db.execute("UPDATE bodies SET state = 'done', finished_at = ?, claimed_until = NULL, "
+                                "last_error = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+                                (now, claim.body_id, claim.token))
+            if marked.rowcount != 1:
+                raise LeaseLost(f"body {claim.body_id} was reclaimed by another worker")
+            fresh, totals = [], dict(counts or {})
+            for outcome in outcomes:
+                inserted = db.execute("INSERT OR IGNORE INTO seen (key, body_id, seen_at) VALUES (?, ?, ?)",
+                                      (outcome.key, claim.body_id, now)).rowcount
+                added = outcome.counts if inserted else {outcome.repeat_counter: 1}
+                for name, n in added.items():
+                    totals[name] = totals.get(name, 0) + n
+                if inserted:
+                    fresh.append(outcome.key)
+            self._bump(db, totals)
+            return fresh
+        return self._write(work)
+
+    def fail(self, claim: Claim, error: str, *, max_attempts: int, backoff_seconds: float,
+             max_backoff: float = 3600.0) -> bool:
+        """Record a failed attempt: retry later with exponential back-off, or park. True if parked."""
+        attempts = claim.attempts + 1
+        parked = attempts >= max_attempts
+        due = self._clock() + min(backoff_seconds * 2 ** (attempts - 1), max_backoff)
+
+        def work(db):
+            db.execute("UPDATE bodies SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+                       "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
+                       ("parked" if parked else "pending", attempts, due, error[:2000],
+                        claim.body_id, claim.token))
+            self._bump(db, {"processing_failures": 1, "bodies_parked": int(parked)})
+        self._write(work)
+        return parked
+
+    def release_dead_claims(self) -> int:
+        """Hand back bodies claimed by processes of this host that no longer run (a crash, a kill -9)."""
+        host = socket.gethostname()
+        dead = [row[0] for row in self._read("SELECT claimed_by FROM bodies WHERE state = 'claimed'")
+                if row[0] and row[0].split(":")[0] == host and not _pid_alive(int(row[0].split(":")[1]))]
+        if not dead:
+            return 0
+
+        def work(db):
+            return sum(db.execute("UPDATE bodies SET state = 'pending', claimed_by = NULL, claimed_until = NULL "
+                                  "WHERE state = 'claimed' AND claimed_by = ?", (owner,)).rowcount
+                       for owner in dead)
+        return self._write(work)
+
+    # -- reading ----------------------------------------------------------------------------------
+
+    def stats(self) -> dict[str, int]:
+        return {name: value for name, value in self._read("SELECT name, value FROM stats")}
+
+    def counts(self) -> dict[str, int]:
+        """How many bodies are in each state."""
+        found = dict(self._read("SELECT state, COUNT(*) FROM bodies GROUP BY state"))
+        return {state: found.get(state, 0) for state in STATES}
+
+    def parked(self, limit: int = 100) -> list[tuple[int, int, str]]:
+        """(body id, attempts, last error) of parked bodies, oldest first."""
+        return self._read("SELECT id, attempts, last_error FROM bodies WHERE state = 'parked' ORDER BY id LIMIT ?",
+                          (limit,))
+
+    def next_due(self) -> float | None:
+        """When the next waiting body becomes due (for the workers' sleep), or None if none waits."""
+        row = self._read("SELECT MIN(CASE state WHEN 'pending' THEN next_attempt_at ELSE claimed_until END) "
+                         "FROM bodies WHERE state IN ('pending', 'claimed')")
+        return row[0][0]
+
+    def check_writable(self) -> None:
+        """A real committed write (the /health probe): raises JournalError if the journal cannot be written."""
+        self._write(lambda db: db.execute("INSERT INTO meta (key, value) VALUES ('checked_at', ?) "
+                                          "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                                          (str(self._clock()),)))
+
+    def close(self):
+        with self._lock:
+            self._db.close()
