@@ -4,22 +4,41 @@ Contract between the pipeline (whatsrag.py) and the stores (keep it stable):
 
     StoredMessage      one message as the pipeline hands it over (built once, frozen)
     SearchFilters      exact filters of a search
+    ListingRecord      one row a store saves: a message, a listing position, what was embedded, the vector
+    SearchQuery        the query text as extract() read it (brand, model, reference, words)
     SearchHit          one search result; .to_dict() is the /search result shape
-    open_embedder(openai_api_key=None, model=..., base_url=None, timeout=...) -> Embedder
+    open_embedder(openai_api_key=None, model=..., base_url=None, timeout=..., dim=512) -> Embedder
     open_store(sqlite_path, supabase_url=None, supabase_key=None, timeout=...) -> Store
-    index(store, embedder, messages) -> None     embed (batched) and save (idempotent upsert)
+    index(store, embedder, messages) -> int       embed (batched) and save (idempotent upsert)
     search(store, embedder, query, filters, limit) -> list[SearchHit]   query read with extract()
 
-    Embedder: .name, .dim, .embed(texts: list[str]) -> list[vector]
-    Store:    .save(records), .search(query_text, vector, filters, limit), .health() -> (ok, detail)
-"""
-from dataclasses import dataclass
+    Embedder: .name, .dim, .embed(texts: list[str]) -> list[vector]   (dim floats, L2-normalised)
+    Store:    .save(records: Sequence[ListingRecord]) -> None
+              .search(query: SearchQuery, vector, filters: SearchFilters, limit: int) -> list[SearchHit]
+              .health() -> (ok: bool, detail: str)
+              .close()
 
-from extract import Extraction
+Every message is saved: one record per listing (position 0, 1, ...), or a single record at position 0
+with `listing=None` for a message that names no watch (still found by its words).
+"""
+import logging
+import os
+import re
+from dataclasses import dataclass, replace
+from typing import Protocol, Sequence
+
+from extract import Extraction, Listing, extract
 
 
 class StoreError(Exception):
     """Base of every error raised by store/ (journal, listing stores, embedders)."""
+
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------
+# Records: what the pipeline hands over, what a store saves, what a search returns
+# ---------------------------------------------------------------------------------------------
 
 
 @dataclass(frozen=True)
@@ -37,8 +56,218 @@ class StoredMessage:
 @dataclass(frozen=True)
 class SearchFilters:
     brand: str | None = None
-    model: str | None = None
+    model: str | None = None        # a family: "Submariner" also matches "Submariner Date"
     type: str | None = None
     min_price: float | None = None
     max_price: float | None = None
     currency: str | None = None     # given: prices compared in it; else in EUR (price_eur)
+
+
+@dataclass(frozen=True)
+class ListingRecord:
+    message: StoredMessage
+    position: int                   # index in message.extraction.listings; 0 when listing is None
+    listing: Listing | None
+    text: str                       # the text that was embedded (see embedding_text)
+    vector: tuple[float, ...]
+    embedder: str                   # Embedder.name: vectors of different embedders never compared
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str                       # as typed
+    brand: str | None = None        # read from the text by extract()
+    model: str | None = None
+    reference: str | None = None
+    embedder: str | None = None     # the Embedder.name of the query vector: other rows score no vector
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    message_id: str
+    text: str | None
+    type: str
+    sender_name: str | None
+    timestamp: int
+    listing: Listing | None
+    score: float
+
+    def to_dict(self) -> dict:
+        return {"message_id": self.message_id, "text": self.text, "type": self.type,
+                "sender_name": self.sender_name, "timestamp": self.timestamp,
+                "listing": self.listing.to_dict() if self.listing else None,
+                "score": round(self.score, 4)}
+
+
+class Store(Protocol):
+    def save(self, records: Sequence[ListingRecord]) -> None: ...
+    def search(self, query: SearchQuery, vector: Sequence[float], filters: SearchFilters,
+               limit: int) -> list[SearchHit]: ...
+    def health(self) -> tuple[bool, str]: ...
+    def close(self) -> None: ...
+
+
+from store.embed import EmbedError, LocalEmbedder, OpenAIEmbedder, make_openai_client  # noqa: E402
+
+# ---------------------------------------------------------------------------------------------
+# Opening: an embedder and a store from the configuration
+# ---------------------------------------------------------------------------------------------
+
+DEFAULT_DIM = 512
+
+
+def open_embedder(openai_api_key: str | None = None, model: str = "text-embedding-3-small",
+                  base_url: str | None = None, timeout: float = 30.0, dim: int | None = None,
+                  max_retries: int = 5):
+    """OpenAI embeddings with a key, else the local embedder; `dim` defaults to $EMBEDDING_DIM or 512."""
+    dim = dim or int(os.environ.get("EMBEDDING_DIM") or DEFAULT_DIM)
+    if not openai_api_key:
+        return LocalEmbedder(dim)
+    client = make_openai_client(openai_api_key, base_url, timeout, max_retries)
+    return OpenAIEmbedder(client, model=model, dim=dim)
+
+
+def open_store(sqlite_path, supabase_url: str | None = None, supabase_key: str | None = None,
+               timeout: float = 10.0):
+    """The Supabase store when a URL and key are given, else SQLite at `sqlite_path` (path or connection)."""
+    if supabase_url and supabase_key:
+        from store.supabase import SupabaseStore
+        return SupabaseStore(supabase_url, supabase_key, timeout=timeout)
+    from store.sqlite_store import SQLiteStore
+    return SQLiteStore(sqlite_path)
+
+# ---------------------------------------------------------------------------------------------
+# Indexing: what text stands for a listing, embedded in batches, saved in one upsert
+# ---------------------------------------------------------------------------------------------
+
+EMBED_BATCH = 256      # texts per embed() call: one API request each, bounded memory for the local one
+
+
+def listing_words(listing: Listing) -> str:
+    """The normalised extraction as words: 'Rolex GMT-Master II 126710BLRO new 2023 full set'."""
+    parts = [listing.brand, listing.model, listing.reference, listing.condition,
+             str(listing.year) if listing.year else None,
+             f"{listing.size_mm:g}mm" if listing.size_mm else None, listing.movement,
+             "box" if listing.box else None, "papers" if listing.papers else None]
+    return " ".join(p for p in parts if p)
+
+
+def embedding_text(message: StoredMessage, listing: Listing | None) -> str:
+    """What is embedded for one listing: its own span (the whole message when it is the only one or
+    has no span) followed by the normalised extraction. Chosen by bench/bench_search.py (recall@10)."""
+    text = message.text or ""
+    listings = message.extraction.listings
+    if listing is None:
+        return text
+    if listing.span and len(listings) > 1:
+        text = text[listing.span[0]:listing.span[1]]
+    return f"{text}\n{listing_words(listing)}"
+
+
+def records_for(message: StoredMessage) -> list[tuple[int, Listing | None, str]]:
+    listings = message.extraction.listings or (None,)
+    return [(position, listing, embedding_text(message, listing)) for position, listing in enumerate(listings)]
+
+
+def index(store, embedder, messages: Sequence[StoredMessage]) -> int:
+    """Embed every listing of `messages` in batches and save them; returns the number of records."""
+    pending = [(message, *row) for message in messages for row in records_for(message)]
+    saved = 0
+    for start in range(0, len(pending), EMBED_BATCH):
+        chunk = pending[start:start + EMBED_BATCH]
+        vectors = embedder.embed([text for _, _, _, text in chunk])
+        store.save([ListingRecord(message, position, listing, text, tuple(vector), embedder.name)
+                    for (message, position, listing, text), vector in zip(chunk, vectors)])
+        saved += len(chunk)
+    return saved
+
+# ---------------------------------------------------------------------------------------------
+# Searching: the query read with extract(), a price ceiling in words, the store's hybrid ranking
+# ---------------------------------------------------------------------------------------------
+
+MAX_LIMIT = 100
+
+# A price bound typed in the query: "sous 15k", "under 5000 euros", "max 10k", "moins de 8000€".
+CEILING_WORDS = ("sous", "under", "max", "maximum", "moins de", "less than", "below", "budget",
+                 "jusqu'à", "jusqu'a", "jusqu’à", "up to", "au plus", "pas plus de", "<=", "<", "≤")
+FLOOR_WORDS = ("plus de", "over", "above", "min", "minimum", "au moins", "at least", "more than",
+               "à partir de", "a partir de", ">=", ">", "≥")
+CURRENCY_WORDS = {"€": "EUR", "eur": "EUR", "euro": "EUR", "euros": "EUR", "$": "USD", "usd": "USD",
+                  "dollar": "USD", "dollars": "USD", "£": "GBP", "gbp": "GBP", "chf": "CHF",
+                  "hkd": "HKD", "hk$": "HKD"}
+
+
+def _alternatives(words) -> str:
+    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+
+
+PRICE_BOUND_RE = re.compile(rf"""
+    (?<![\w])(?:(?P<ceiling>{_alternatives(CEILING_WORDS)})|(?P<floor>{_alternatives(FLOOR_WORDS)}))
+    \s*:?\s*                                         # 'max: 10k'
+    (?P<pre>{_alternatives(k for k in CURRENCY_WORDS if not k.isalpha())})?\s*   # '$10k', '€ 8000'
+    (?P<amount>\d{{1,3}}(?:[ .,'’]\d{{3}})+|\d+(?:[.,]\d+)?)   # 15 000, 15.000, 15'000, 15,5
+    \s*(?P<k>k|mille)?(?![a-z0-9])                   # 15k, 15,5k
+    \s*(?P<post>{_alternatives(CURRENCY_WORDS)})?(?![a-z])     # '8000€', '5000 euros'
+""", re.VERBOSE | re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PriceBound:
+    ceiling: float | None
+    floor: float | None
+    currency: str | None     # None: EUR, compared with price_eur
+    span: tuple[int, int]
+
+
+def _amount(raw: str, thousands: bool) -> float:
+    if re.fullmatch(r"\d{1,3}(?:[ .,'’]\d{3})+", raw):
+        value = float(re.sub(r"\D", "", raw))
+    else:
+        value = float(raw.replace(",", "."))
+    return value * 1000 if thousands else value
+
+
+def read_price_bounds(text: str) -> list[PriceBound]:
+    bounds = []
+    for match in PRICE_BOUND_RE.finditer(text):
+        value = _amount(match["amount"], bool(match["k"]))
+        sign = (match["pre"] or match["post"] or "").lower()
+        currency = CURRENCY_WORDS.get(sign)
+        bounds.append(PriceBound(value if match["ceiling"] else None, value if match["floor"] else None,
+                                 None if currency == "EUR" else currency, match.span()))
+    return bounds
+
+
+def read_query(text: str, filters: SearchFilters, embedder: str | None = None
+               ) -> tuple[SearchQuery, SearchFilters, str]:
+    """The query as extract() reads it, explicit filters completed by its price bounds, and the text
+    to embed (price words cut, the normalised extraction added as listings get it)."""
+    bounds = read_price_bounds(text)
+    words = text
+    for bound in reversed(bounds):
+        words = words[:bound.span[0]] + " " + words[bound.span[1]:]
+    first = next(iter(extract(words).listings), None)
+    query = SearchQuery(text, first.brand if first else None, first.model if first else None,
+                        first.reference if first else None, embedder)
+    for bound in bounds:
+        filters = _with_bound(filters, bound)
+    return query, filters, f"{words}\n{listing_words(first)}" if first else words
+
+
+def _with_bound(filters: SearchFilters, bound: PriceBound) -> SearchFilters:
+    if filters.currency and bound.currency and filters.currency != bound.currency:
+        return filters       # explicit filters win over what the words say
+    currency = filters.currency or bound.currency
+    if bound.ceiling is not None and filters.max_price is None:
+        filters = replace(filters, max_price=bound.ceiling, currency=currency)
+    if bound.floor is not None and filters.min_price is None:
+        filters = replace(filters, min_price=bound.floor, currency=currency)
+    return filters
+
+
+def search(store, embedder, query: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
+    """Best listings (and messages) for `query`, filters applied exactly, best first."""
+    limit = max(1, min(int(limit), MAX_LIMIT))
+    parsed, filters, embed_text = read_query(query or "", filters or SearchFilters(), embedder.name)
+    vector = embedder.embed([embed_text])[0]
+    return store.search(parsed, vector, filters, limit)

@@ -1,0 +1,400 @@
+"""The embedded listing store: one SQLite file, words in FTS5, vectors as packed float32.
+
+Search is hybrid and bounded: candidates come from indexes (FTS5 words, the reference, the model,
+the brand, or the most recent rows when the query names nothing), filters applied in SQL, and only
+those few hundred candidates get their vectors scored in Python (no numpy here). So a search costs
+the same at 100 rows and at 100,000 (bench/bench_store.py measures it).
+
+Threads: connections come from a small pool (WAL: readers never wait for the writer); writes take
+one lock, so a worker pool and HTTP threads share a store. A caller-supplied connection is used
+alone under that lock (open it with check_same_thread=False to share it between threads).
+"""
+import logging
+import queue
+import sqlite3
+import sys
+import threading
+from array import array
+from contextlib import contextmanager
+from operator import mul
+from typing import Sequence
+
+from extract import Listing
+from store import ListingRecord, SearchFilters, SearchHit, SearchQuery, StoreError
+from store.embed import fold, terms
+
+log = logging.getLogger(__name__)
+
+# ---------------------------------------------------------------------------------------------
+# Schema
+# ---------------------------------------------------------------------------------------------
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS messages (
+    message_id   TEXT PRIMARY KEY,
+    text         TEXT,
+    timestamp    INTEGER NOT NULL,
+    sender_id    TEXT,
+    sender_name  TEXT,
+    group_id     TEXT,
+    source       TEXT NOT NULL,
+    type         TEXT NOT NULL,
+    language     TEXT,
+    confidence   REAL
+);
+CREATE TABLE IF NOT EXISTS listings (
+    id           INTEGER PRIMARY KEY,        -- also the rowid of listings_fts
+    message_id   TEXT NOT NULL REFERENCES messages(message_id),
+    position     INTEGER NOT NULL,
+    has_listing  INTEGER NOT NULL,           -- 0: a message that names no watch (words only)
+    type         TEXT NOT NULL,              -- the message's, copied so filters need no join
+    timestamp    INTEGER NOT NULL,           -- the message's, for recency
+    brand TEXT, model TEXT, reference TEXT, price REAL, currency TEXT, condition TEXT,
+    year INTEGER, size_mm REAL, movement TEXT, box INTEGER, papers INTEGER, price_eur REAL,
+    span_start INTEGER, span_end INTEGER,
+    brand_key    TEXT,                       -- folded, letters and digits only: exact matches
+    model_key    TEXT,
+    reference_key TEXT,
+    embedded_text TEXT NOT NULL,
+    embedder     TEXT NOT NULL,
+    vector       BLOB NOT NULL,              -- float32 little-endian, L2-normalised
+    UNIQUE (message_id, position)
+);
+CREATE INDEX IF NOT EXISTS listings_brand ON listings (brand_key, timestamp);
+CREATE INDEX IF NOT EXISTS listings_model ON listings (model_key, timestamp);
+CREATE INDEX IF NOT EXISTS listings_reference ON listings (reference_key);
+CREATE INDEX IF NOT EXISTS listings_price_eur ON listings (price_eur);
+CREATE INDEX IF NOT EXISTS listings_price ON listings (currency, price);
+CREATE INDEX IF NOT EXISTS listings_recent ON listings (timestamp);
+CREATE VIRTUAL TABLE IF NOT EXISTS listings_fts USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+"""
+
+
+def key(value) -> str | None:
+    """Exact-match key: folded, letters and digits only ('GMT-Master II' -> 'gmtmasterii')."""
+    if value is None:
+        return None
+    folded = "".join(c for c in fold(str(value)) if c.isalnum())
+    return folded or None
+
+
+def pack(vector: Sequence[float]) -> bytes:
+    packed = array("f", vector)
+    if sys.byteorder == "big":
+        packed.byteswap()
+    return packed.tobytes()
+
+
+def unpack(blob: bytes) -> array:
+    vector = array("f")
+    vector.frombytes(blob)
+    if sys.byteorder == "big":
+        vector.byteswap()
+    return vector
+
+# ---------------------------------------------------------------------------------------------
+# Connections: a pool over a path, or the one connection given
+# ---------------------------------------------------------------------------------------------
+
+
+class SQLiteStore:
+    def __init__(self, path_or_connection, busy_timeout_ms: int = 10_000):
+        self._write_lock = threading.RLock()
+        self._idle: queue.SimpleQueue = queue.SimpleQueue()
+        self._busy_timeout_ms = busy_timeout_ms
+        self._owns_shared = not isinstance(path_or_connection, sqlite3.Connection)
+        if not self._owns_shared:
+            self._path, self._shared = None, path_or_connection
+        elif str(path_or_connection) == ":memory:":    # one database only exists in one connection
+            self._path, self._shared = None, self._connect(":memory:", check_same_thread=False)
+        else:
+            self._path, self._shared = str(path_or_connection), None
+        try:
+            with self._write_lock, self._connection() as db:
+                db.executescript(SCHEMA)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot create the store's tables in {self._path or 'the connection'}: {exc}") from exc
+
+    def _connect(self, path: str, **options) -> sqlite3.Connection:
+        try:
+            db = sqlite3.connect(path, timeout=self._busy_timeout_ms / 1000, isolation_level=None, **options)
+            db.execute("PRAGMA journal_mode=WAL")
+            db.execute("PRAGMA synchronous=NORMAL")
+            db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot open the SQLite store {path}: {exc}") from exc
+        return db
+
+    @contextmanager
+    def _connection(self):
+        if self._shared is not None:
+            with self._write_lock:
+                yield self._shared
+            return
+        try:
+            db = self._idle.get_nowait()
+        except queue.Empty:
+            db = self._connect(self._path, check_same_thread=False)     # pooled: any thread may take it
+        try:
+            yield db
+        finally:
+            self._idle.put(db)
+
+    @contextmanager
+    def _write(self):
+        """One writer at a time, one transaction per save."""
+        with self._write_lock, self._connection() as db:
+            db.execute("BEGIN IMMEDIATE")
+            try:
+                yield db
+            except BaseException:
+                db.execute("ROLLBACK")
+                raise
+            db.execute("COMMIT")
+
+    def close(self) -> None:
+        if self._shared is not None:
+            if self._owns_shared:      # a caller's connection is the caller's to close
+                self._shared.close()
+            return
+        while True:
+            try:
+                self._idle.get_nowait().close()
+            except queue.Empty:
+                return
+
+    def health(self) -> tuple[bool, str]:
+        try:
+            with self._connection() as db:
+                count = db.execute("SELECT count(*) FROM listings WHERE has_listing").fetchone()[0]
+        except sqlite3.Error as exc:
+            return False, f"sqlite: {exc}"
+        return True, f"sqlite: {count} listings"
+
+    def stats(self) -> dict:
+        with self._connection() as db:
+            messages = db.execute("SELECT count(*) FROM messages").fetchone()[0]
+            listings = db.execute("SELECT count(*) FROM listings WHERE has_listing").fetchone()[0]
+        return {"messages": messages, "listings": listings}
+
+    # -----------------------------------------------------------------------------------------
+    # Saving: idempotent upsert keyed by (message_id, position)
+    # -----------------------------------------------------------------------------------------
+
+    def save(self, records: Sequence[ListingRecord]) -> None:
+        if not records:
+            return
+        messages = {r.message.message_id: r.message for r in records}
+        try:
+            with self._write() as db:
+                db.executemany(UPSERT_MESSAGE, [message_row(m) for m in messages.values()])
+                for record in records:
+                    row_id = db.execute(UPSERT_LISTING, listing_row(record)).fetchone()[0]
+                    db.execute("INSERT OR REPLACE INTO listings_fts (rowid, words) VALUES (?, ?)",
+                               (row_id, " ".join(terms(record.text))))
+                # A message re-read with fewer listings loses the positions it no longer has.
+                for message in messages.values():
+                    self._drop_positions(db, message.message_id, len(message.extraction.listings) or 1)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot save {len(records)} listings to SQLite: {exc}") from exc
+
+    @staticmethod
+    def _drop_positions(db, message_id: str, keep: int) -> None:
+        stale = [row[0] for row in db.execute(
+            "SELECT id FROM listings WHERE message_id = ? AND position >= ?", (message_id, keep))]
+        for row_id in stale:
+            db.execute("DELETE FROM listings_fts WHERE rowid = ?", (row_id,))
+            db.execute("DELETE FROM listings WHERE id = ?", (row_id,))
+
+    # -----------------------------------------------------------------------------------------
+    # Searching: bounded candidates, exact filters, hybrid score
+    # -----------------------------------------------------------------------------------------
+
+    def search(self, query: SearchQuery, vector: Sequence[float], filters: SearchFilters,
+               limit: int) -> list[SearchHit]:
+        where, params = filter_sql(filters)
+        try:
+            with self._connection() as db:
+                words = candidates_by_words(db, query.text, where, params)
+                ids = set(words)
+                ids.update(candidates_by_keys(db, query, where, params))
+                if not terms(query.text):      # filters only: the most recent listings that pass
+                    ids.update(candidates_recent(db, where, params))
+                rows = fetch(db, ids)
+        except sqlite3.Error as exc:
+            raise StoreError(f"SQLite search failed: {exc}") from exc
+        return rank(rows, words, query, vector, limit)
+
+
+# ---------------------------------------------------------------------------------------------
+# Rows in and out
+# ---------------------------------------------------------------------------------------------
+
+UPSERT_MESSAGE = """
+INSERT INTO messages (message_id, text, timestamp, sender_id, sender_name, group_id, source, type,
+                      language, confidence)
+VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+ON CONFLICT (message_id) DO UPDATE SET
+    text = excluded.text, timestamp = excluded.timestamp, sender_id = excluded.sender_id,
+    sender_name = excluded.sender_name, group_id = excluded.group_id, source = excluded.source,
+    type = excluded.type, language = excluded.language, confidence = excluded.confidence
+"""
+
+LISTING_COLUMNS = ("message_id", "position", "has_listing", "type", "timestamp", "brand", "model",
+                   "reference", "price", "currency", "condition", "year", "size_mm", "movement", "box",
+                   "papers", "price_eur", "span_start", "span_end", "brand_key", "model_key",
+                   "reference_key", "embedded_text", "embedder", "vector")
+
+UPSERT_LISTING = f"""
+INSERT INTO listings ({", ".join(LISTING_COLUMNS)})
+VALUES ({", ".join("?" * len(LISTING_COLUMNS))})
+ON CONFLICT (message_id, position) DO UPDATE SET
+    {", ".join(f"{c} = excluded.{c}" for c in LISTING_COLUMNS[2:])}
+RETURNING id
+"""
+
+
+def message_row(m) -> tuple:
+    e = m.extraction
+    return (m.message_id, m.text, int(m.timestamp), m.sender_id, m.sender_name, m.group_id, m.source,
+            e.type, e.language, e.confidence)
+
+
+def listing_row(r: ListingRecord) -> tuple:
+    listing = r.listing or Listing()
+    span = listing.span or (None, None)
+    return (r.message.message_id, r.position, r.listing is not None, r.message.extraction.type,
+            int(r.message.timestamp), listing.brand, listing.model, listing.reference, listing.price,
+            listing.currency, listing.condition, listing.year, listing.size_mm, listing.movement,
+            listing.box, listing.papers, listing.price_eur, span[0], span[1], key(listing.brand),
+            key(listing.model), key(listing.reference), r.text, r.embedder, pack(r.vector))
+
+
+FETCH_COLUMNS = ("l.id", "l.message_id", "m.text", "l.type", "m.sender_name", "l.timestamp", "l.has_listing",
+                 "l.brand", "l.model", "l.reference", "l.price", "l.currency", "l.condition", "l.year",
+                 "l.size_mm", "l.movement", "l.box", "l.papers", "l.price_eur", "l.span_start", "l.span_end",
+                 "l.brand_key", "l.model_key", "l.reference_key", "l.embedder", "l.vector")
+
+
+def fetch(db, ids) -> list[tuple]:
+    ids = list(ids)
+    rows = []
+    for start in range(0, len(ids), 500):       # stay under SQLite's bound-variable limit
+        chunk = ids[start:start + 500]
+        rows += db.execute(f"SELECT {', '.join(FETCH_COLUMNS)} FROM listings l "
+                           f"JOIN messages m ON m.message_id = l.message_id "
+                           f"WHERE l.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
+    return rows
+
+
+def hit(row, score: float) -> SearchHit:
+    (_, message_id, text, type_, sender_name, timestamp, has_listing, brand, model, reference, price,
+     currency, condition, year, size_mm, movement, box, papers, price_eur, span_start, span_end) = row[:21]
+    listing = Listing(brand, model, reference, price, currency, condition, year, size_mm, movement,
+                      None if box is None else bool(box), None if papers is None else bool(papers),
+                      price_eur, None if span_start is None else (span_start, span_end))
+    return SearchHit(message_id, text, type_, sender_name, timestamp, listing if has_listing else None, score)
+
+# ---------------------------------------------------------------------------------------------
+# Filters (exact, in SQL) and candidates (bounded, from indexes)
+# ---------------------------------------------------------------------------------------------
+
+CANDIDATES = 200       # per retrieval path; vectors are scored on at most a few times this
+
+
+def prefix_range(value: str) -> tuple[str, str]:
+    """[value, next) bounds so an index serves 'starts with value' (keys are ASCII letters/digits)."""
+    return value, value[:-1] + chr(ord(value[-1]) + 1)
+
+
+def filter_sql(filters: SearchFilters) -> tuple[str, list]:
+    clauses, params = ["1"], []
+    if filters.brand:
+        clauses.append("l.brand_key = ?")
+        params.append(key(filters.brand))
+    if filters.model and key(filters.model):
+        clauses.append("l.model_key >= ? AND l.model_key < ?")     # the family: Submariner, Submariner Date
+        params += prefix_range(key(filters.model))
+    if filters.type:
+        clauses.append("l.type = ?")
+        params.append(filters.type)
+    price = "l.price_eur"
+    if filters.currency:
+        clauses.append("l.currency = ?")
+        params.append(filters.currency.upper())
+        price = "l.price"
+    if filters.min_price is not None:
+        clauses.append(f"{price} >= ?")       # NULL never compares: a listing without price fails
+        params.append(float(filters.min_price))
+    if filters.max_price is not None:
+        clauses.append(f"{price} <= ?")
+        params.append(float(filters.max_price))
+    return " AND ".join(clauses), params
+
+
+def fts_query(text: str) -> str | None:
+    """Any of the query's words, quoted (no FTS5 syntax gets through from users); a word with digits
+    is a reference or part of one, so it matches as a prefix: '126710' finds '126710blro'."""
+    words = list(dict.fromkeys(terms(text)))
+    return " OR ".join(f'"{w}"*' if any(c.isdigit() for c in w) else f'"{w}"' for w in words) or None
+
+
+def candidates_by_words(db, text: str, where: str, params: list) -> dict[int, float]:
+    """Row id -> bm25 (negative: lower is better) for rows sharing a word with the query."""
+    match = fts_query(text)
+    if not match:
+        return {}
+    return dict(db.execute(
+        f"SELECT l.id, bm25(listings_fts) FROM listings_fts JOIN listings l ON l.id = listings_fts.rowid "
+        f"WHERE listings_fts MATCH ? AND {where} ORDER BY bm25(listings_fts) LIMIT ?",
+        [match, *params, CANDIDATES]).fetchall())
+
+
+def candidates_by_keys(db, query: SearchQuery, where: str, params: list) -> list[int]:
+    """Rows whose extracted reference, model or brand is the query's, most recent first."""
+    ids = []
+    for column, value in (("reference_key", key(query.reference)), ("model_key", key(query.model)),
+                          ("brand_key", key(query.brand))):
+        if value:
+            low, high = prefix_range(value)
+            ids += [row[0] for row in db.execute(
+                f"SELECT l.id FROM listings l WHERE l.{column} >= ? AND l.{column} < ? AND {where} "
+                f"ORDER BY l.timestamp DESC LIMIT ?", [low, high, *params, CANDIDATES])]
+    return ids
+
+
+def candidates_recent(db, where: str, params: list) -> list[int]:
+    return [row[0] for row in db.execute(
+        f"SELECT l.id FROM listings l WHERE {where} ORDER BY l.timestamp DESC LIMIT ?", [*params, CANDIDATES])]
+
+# ---------------------------------------------------------------------------------------------
+# Ranking: vector + words + exact matches (weights measured by bench/bench_search.py)
+# ---------------------------------------------------------------------------------------------
+
+W_VECTOR = 0.5
+W_WORDS = 0.3
+W_REFERENCE = 0.6
+W_MODEL = 0.3
+W_BRAND = 0.15
+
+
+def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[float],
+         limit: int) -> list[SearchHit]:
+    best_bm25 = min(words.values(), default=0.0)
+    q_brand, q_model, q_ref = key(query.brand), key(query.model), key(query.reference)
+    vector = list(vector)
+    scored = []
+    for row in rows:
+        row_id, brand_key, model_key, ref_key, embedder, blob = row[0], *row[21:26]
+        if q_brand and brand_key and brand_key != q_brand:
+            continue         # the query names another brand: narrowed out
+        comparable = embedder == query.embedder and len(blob) == 4 * len(vector)
+        similarity = sum(map(mul, vector, unpack(blob))) if comparable else 0.0
+        score = (W_VECTOR * similarity
+                 + W_WORDS * (words[row_id] / best_bm25 if row_id in words and best_bm25 else 0.0)
+                 + W_REFERENCE * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
+                 + W_MODEL * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
+                 + W_BRAND * bool(q_brand and brand_key == q_brand))
+        scored.append((score, row[5], row))
+    scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
+    return [hit(row, score) for score, _, row in scored[:limit]]
