@@ -1,18 +1,1030 @@
 #!/usr/bin/env python3
 """whatsrag: WhatsApp watch-market webhooks in, searchable listings out.
 
-One file, in the order data flows: config -> records -> webhook core -> pipeline -> HTTP -> CLI.
+One file, in the order data flows:
+    config -> records -> webhook core -> service & pipeline -> health & search -> HTTP -> CLI
+A POST /webhook is checked (size, signature, JSON), its raw bytes committed to the SQLite journal, and
+answered 200; a pool of workers then parses each journalled body into frozen records, skips message ids
+already seen, reads every text with `extract`, and hands the messages to `store.index`. The same
+functions serve the HTTP routes, the CLI (`replay`, `stats`, `search`) and the tests.
 """
 import argparse
+import hashlib
+import hmac
+import ipaddress
 import json
+import logging
+import os
+import signal
+import socket
 import sys
+import threading
+import time
+from dataclasses import dataclass, field, fields
+from http.server import BaseHTTPRequestHandler
+from socketserver import ThreadingMixIn
+from typing import Callable, Mapping
+from urllib.parse import parse_qs
+from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 
-from extract import extract
+from extract import Extraction, extract
+import store as listings
+from store import StoredMessage, StoreError
+from store.journal import Journal, JournalError, LeaseLost, Outcome
+
+__version__ = "0.1.0"
+log = logging.getLogger("whatsrag")
 
 
-# ---------------------------------------------------------------------------------------------
-# CLI
-# ---------------------------------------------------------------------------------------------
+# =============================================================================================
+# Config: read once from the environment into a frozen record, passed down
+# =============================================================================================
+
+class ConfigError(ValueError):
+    """A variable holds a value whatsrag cannot use; the message names it."""
+
+
+MiB = 1024 * 1024
+
+
+@dataclass(frozen=True)
+class Config:
+    verify_token: str | None = None         # WHATSAPP_VERIFY_TOKEN: GET /webhook handshake; unset = refused
+    app_secret: str | None = None           # WHATSAPP_APP_SECRET: X-Hub-Signature-256 check; unset = off
+    access_token: str | None = None         # WHATSAPP_ACCESS_TOKEN: Graph API (replies, mark-read)
+    phone_number_id: str | None = None      # WHATSAPP_PHONE_NUMBER_ID: the business number replies come from
+    openai_api_key: str | None = None       # OPENAI_API_KEY: OpenAI embeddings instead of the local embedder
+    embedding_model: str = "text-embedding-3-small"     # EMBEDDING_MODEL
+    supabase_url: str | None = None         # SUPABASE_URL: listings in Supabase instead of local SQLite
+    supabase_key: str | None = None         # SUPABASE_SERVICE_ROLE_KEY, else SUPABASE_ANON_KEY
+    supabase_key_is_anon: bool = False
+    host: str = "0.0.0.0"                   # WHATSRAG_HOST
+    port: int = 8000                        # PORT
+    db_path: str = "whatsrag.db"            # WHATSRAG_DB: journal, stats and (locally) listings
+    workers: int = 2                        # WHATSRAG_WORKERS
+    max_body: int = 3 * MiB + 64 * 1024     # WHATSRAG_MAX_BODY bytes: Meta's maximum is 3 MB
+    api_key: str | None = None              # WHATSRAG_API_KEY: Bearer key of /search; unset = loopback only
+    request_timeout: float = 30.0           # WHATSRAG_REQUEST_TIMEOUT: whole-request deadline, seconds
+    outbound_timeout: float = 20.0          # WHATSRAG_OUTBOUND_TIMEOUT: OpenAI / Supabase / Graph calls
+    max_attempts: int = 8                   # WHATSRAG_MAX_ATTEMPTS: a body failing this often is parked
+    retry_seconds: float = 5.0              # WHATSRAG_RETRY_SECONDS: first back-off, doubled each failure
+    lease_seconds: float = 300.0            # WHATSRAG_LEASE_SECONDS: a claimed body is retaken after this
+    log_level: str = "INFO"                 # LOG_LEVEL
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
+        def text(name, default=None):
+            value = (env.get(name) or "").strip()
+            return value or default
+
+        def number(name, kind, default, low):
+            raw = text(name)
+            if raw is None:
+                return default
+            try:
+                value = kind(raw)
+            except ValueError:
+                raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}") from None
+            if value < low:
+                raise ConfigError(f"{name}={raw!r} must be at least {low}")
+            return value
+
+        service_key = text("SUPABASE_SERVICE_ROLE_KEY")
+        level = text("LOG_LEVEL", "INFO").upper()
+        if not isinstance(logging.getLevelName(level), int):
+            raise ConfigError(f"LOG_LEVEL={level!r} is not a logging level (DEBUG, INFO, WARNING, ERROR)")
+        return cls(
+            verify_token=text("WHATSAPP_VERIFY_TOKEN"), app_secret=text("WHATSAPP_APP_SECRET"),
+            access_token=text("WHATSAPP_ACCESS_TOKEN"), phone_number_id=text("WHATSAPP_PHONE_NUMBER_ID"),
+            openai_api_key=text("OPENAI_API_KEY"),
+            embedding_model=text("EMBEDDING_MODEL", cls.embedding_model),
+            supabase_url=text("SUPABASE_URL"),
+            supabase_key=service_key or text("SUPABASE_ANON_KEY"),
+            supabase_key_is_anon=not service_key and bool(text("SUPABASE_ANON_KEY")),
+            host=text("WHATSRAG_HOST", cls.host), port=number("PORT", int, cls.port, 0),
+            db_path=text("WHATSRAG_DB", cls.db_path),
+            workers=number("WHATSRAG_WORKERS", int, cls.workers, 1),
+            max_body=number("WHATSRAG_MAX_BODY", int, cls.max_body, 1024),
+            api_key=text("WHATSRAG_API_KEY"),
+            request_timeout=number("WHATSRAG_REQUEST_TIMEOUT", float, cls.request_timeout, 0.1),
+            outbound_timeout=number("WHATSRAG_OUTBOUND_TIMEOUT", float, cls.outbound_timeout, 0.1),
+            max_attempts=number("WHATSRAG_MAX_ATTEMPTS", int, cls.max_attempts, 1),
+            retry_seconds=number("WHATSRAG_RETRY_SECONDS", float, cls.retry_seconds, 0.0),
+            lease_seconds=number("WHATSRAG_LEASE_SECONDS", float, cls.lease_seconds, 1.0),
+            log_level=level)
+
+    @property
+    def supabase_on(self) -> bool:
+        return bool(self.supabase_url and self.supabase_key)
+
+    @property
+    def whatsapp_api_on(self) -> bool:
+        return bool(self.access_token and self.phone_number_id)
+
+    def __repr__(self) -> str:
+        """Secrets never reach a log line or a traceback through repr()."""
+        secret = {"verify_token", "app_secret", "access_token", "openai_api_key", "supabase_key", "api_key"}
+        shown = ", ".join(f"{f.name}={'***' if f.name in secret and getattr(self, f.name) else getattr(self, f.name)!r}"
+                          for f in fields(self))
+        return f"Config({shown})"
+
+
+def describe(config: Config) -> list[tuple[int, str]]:
+    """The start-up log: which parts are on, as (level, line); never a secret's value."""
+    on = {True: "on", False: "off"}
+    lines = [(logging.INFO, f"whatsrag {__version__}: journal {config.db_path}, {config.workers} workers; "
+                            f"signature check {on[bool(config.app_secret)]}, "
+                            f"OpenAI embeddings {on[bool(config.openai_api_key)]}, "
+                            f"Supabase {on[config.supabase_on]}, WhatsApp API {on[config.whatsapp_api_on]}, "
+                            f"/search key {on[bool(config.api_key)]}")]
+    if not config.app_secret:
+        lines.append((logging.WARNING, "WHATSAPP_APP_SECRET is not set: webhook signatures are NOT checked, "
+                                       "anyone who can reach /webhook can post messages"))
+    if not config.verify_token:
+        lines.append((logging.WARNING, "WHATSAPP_VERIFY_TOKEN is not set: every webhook verification "
+                                       "(GET /webhook) will be refused"))
+    if config.supabase_key_is_anon:
+        lines.append((logging.WARNING, "Supabase uses SUPABASE_ANON_KEY: row level security must allow "
+                                       "it to write; SUPABASE_SERVICE_ROLE_KEY is the intended key"))
+    if bool(config.supabase_url) != bool(config.supabase_key):
+        lines.append((logging.WARNING, "Supabase needs both SUPABASE_URL and a key: using local SQLite"))
+    return lines
+
+
+# =============================================================================================
+# Records: a webhook payload read once into frozen records; nothing downstream digs in dicts
+# =============================================================================================
+
+def _dict(value) -> dict:
+    return value if isinstance(value, dict) else {}
+
+
+def _list(value) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _str(value) -> str | None:
+    return value if isinstance(value, str) and value else None
+
+
+def _dig(item: dict, path: tuple[str, ...]):
+    for key in path:
+        item = _dict(item).get(key)
+    return item
+
+
+def _int(value, default: int = 0) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return default
+
+
+# Where each message type keeps its text, first non-empty wins. Other types (audio, sticker,
+# location, contacts, reaction, system, unsupported, ...) carry no text.
+TEXT_PATHS = {
+    "text": (("text", "body"),),
+    "image": (("image", "caption"),),
+    "video": (("video", "caption"),),
+    "document": (("document", "caption"),),
+    "interactive": (("interactive", "button_reply", "title"), ("interactive", "list_reply", "title")),
+    "button": (("button", "text"),),                    # template quick-reply button
+    "order": (("order", "text"),),
+}
+
+
+def text_of(item: dict) -> str | None:
+    if item.get("type") == "edit":                      # the edited message carries the new text
+        return text_of(_dict(_dig(item, ("edit", "message"))))
+    for path in TEXT_PATHS.get(item.get("type"), ()):
+        text = _str(_dig(item, path))
+        if text and text.strip():
+            return text
+    return None
+
+
+@dataclass(frozen=True)
+class WebhookError:
+    code: int | None
+    title: str | None
+    details: str | None
+
+    @classmethod
+    def from_payload(cls, item) -> "WebhookError":
+        item = _dict(item)
+        code = item.get("code")
+        return cls(code if isinstance(code, int) else None, _str(item.get("title")),
+                   _str(_dig(item, ("error_data", "details"))))
+
+
+def _errors(items) -> tuple[WebhookError, ...]:
+    return tuple(WebhookError.from_payload(item) for item in _list(items))
+
+
+@dataclass(frozen=True)
+class Message:
+    message_id: str
+    sender_id: str | None           # wa_id: personal data, never logged at INFO
+    contact_name: str | None
+    timestamp: int
+    type: str
+    text: str | None
+    reply_to: str | None            # id of the message this one answers
+    forwarded: bool
+    edits: str | None               # for type "edit": the id of the message whose text it replaces
+    group_id: str | None
+    business_phone_id: str | None   # metadata.phone_number_id: the number that received it
+    errors: tuple[WebhookError, ...]
+
+    @property
+    def key(self) -> str:
+        return f"msg:{self.message_id}"
+
+    @classmethod
+    def from_payload(cls, item: dict, contacts: list, metadata: dict) -> "Message":
+        sender = _str(item.get("from"))
+        names = {_str(c.get("wa_id")): _str(_dig(c, ("profile", "name"))) for c in map(_dict, contacts)}
+        context = _dict(item.get("context"))
+        return cls(
+            message_id=item["id"], sender_id=sender,
+            contact_name=names.get(sender) or (next(iter(names.values())) if len(names) == 1 else None),
+            timestamp=_int(item.get("timestamp")), type=_str(item.get("type")) or "unknown",
+            text=text_of(item),
+            reply_to=None if context.get("forwarded") else _str(context.get("id")),
+            forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
+            edits=_str(_dig(item, ("edit", "original_message_id"))),
+            group_id=_str(item.get("group_id")), business_phone_id=_str(metadata.get("phone_number_id")),
+            errors=_errors(item.get("errors")))
+
+
+@dataclass(frozen=True)
+class Status:
+    message_id: str                 # the business's own outgoing message
+    status: str                     # sent, delivered, read, played, failed, ...
+    timestamp: int
+    errors: tuple[WebhookError, ...]
+
+    @property
+    def key(self) -> str:
+        return f"status:{self.message_id}:{self.status}"
+
+    @classmethod
+    def from_payload(cls, item: dict) -> "Status":
+        return cls(item["id"], _str(item.get("status")) or "unknown", _int(item.get("timestamp")),
+                   _errors(item.get("errors")))
+
+
+@dataclass(frozen=True)
+class Delivery:
+    """Everything one webhook body carries, across its entries and changes."""
+    messages: tuple[Message, ...] = ()
+    statuses: tuple[Status, ...] = ()
+    errors: tuple[WebhookError, ...] = ()        # value.errors: app- or system-level problems
+    skipped: int = 0                             # items without an id: cannot be deduplicated, counted
+
+    @classmethod
+    def from_payload(cls, payload: dict) -> "Delivery":
+        messages, statuses, errors, skipped = [], [], [], 0
+        for entry in map(_dict, _list(payload.get("entry"))):
+            for change in map(_dict, _list(entry.get("changes"))):
+                if change.get("field") != "messages":
+                    continue
+                value = _dict(change.get("value"))
+                contacts, metadata = _list(value.get("contacts")), _dict(value.get("metadata"))
+                for item in map(_dict, _list(value.get("messages"))):
+                    if _str(item.get("id")):
+                        messages.append(Message.from_payload(item, contacts, metadata))
+                    else:
+                        skipped += 1
+                for item in map(_dict, _list(value.get("statuses"))):
+                    if _str(item.get("id")):
+                        statuses.append(Status.from_payload(item))
+                    else:
+                        skipped += 1
+                errors.extend(_errors(value.get("errors")))
+        return cls(tuple(messages), tuple(statuses), tuple(errors), skipped)
+
+
+def ignore_reason(payload: dict) -> str | None:
+    """Why a valid JSON body is not for the workers (recorded as ignored), or None when it is."""
+    if payload.get("object") != "whatsapp_business_account":
+        return f"object is {str(payload.get('object'))[:60]!r}, not 'whatsapp_business_account'"
+    changes = [_dict(c) for e in map(_dict, _list(payload.get("entry"))) for c in _list(e.get("changes"))]
+    if not any(c.get("field") == "messages" for c in changes):
+        fields_seen = sorted({str(c.get("field"))[:40] for c in changes})
+        return f"no 'messages' change (fields: {', '.join(fields_seen) or 'none'})"
+    return None
+
+
+# =============================================================================================
+# Webhook core: plain functions from a request to a response; no HTTP server in sight
+# =============================================================================================
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    query: Mapping[str, str]        # first value of each parameter
+    headers: Mapping[str, str]      # lower-case names: content-length, x-hub-signature-256, ...
+    remote_addr: str
+    body: object                    # a file-like with .read(n); read at most Content-Length bytes
+
+    @classmethod
+    def from_environ(cls, environ: dict) -> "Request":
+        headers = {key[5:].replace("_", "-").lower(): value
+                   for key, value in environ.items() if key.startswith("HTTP_")}
+        for key in ("CONTENT_LENGTH", "CONTENT_TYPE"):
+            if environ.get(key):
+                headers[key.replace("_", "-").lower()] = environ[key]
+        query = {name: values[0] for name, values in
+                 parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
+        return cls(environ.get("REQUEST_METHOD", "GET").upper(), environ.get("PATH_INFO") or "/", query,
+                   headers, environ.get("REMOTE_ADDR", ""), environ.get("wsgi.input"))
+
+
+@dataclass(frozen=True)
+class Response:
+    status: int
+    headers: tuple[tuple[str, str], ...]
+    body: bytes
+
+
+def json_response(status: int, payload, headers: tuple = ()) -> Response:
+    body = json.dumps(payload, ensure_ascii=False).encode()
+    return Response(status, (("Content-Type", "application/json; charset=utf-8"), *headers), body)
+
+
+def error_response(status: int, message: str, headers: tuple = ()) -> Response:
+    return json_response(status, {"error": message}, headers)
+
+
+def verify_subscription(config: Config, query: Mapping[str, str]) -> Response:
+    """Meta's GET handshake: echo hub.challenge when the mode and the token are right, else 403."""
+    if not config.verify_token:
+        log.warning("webhook verification refused: WHATSAPP_VERIFY_TOKEN is not set")
+        return error_response(403, "verification refused")
+    token = query.get("hub.verify_token", "").encode()
+    # compare_digest on bytes: constant time whatever the lengths and characters
+    if query.get("hub.mode") == "subscribe" and hmac.compare_digest(token, config.verify_token.encode()):
+        return Response(200, (("Content-Type", "text/plain; charset=utf-8"),),
+                        query.get("hub.challenge", "").encode())
+    log.warning("webhook verification refused: wrong mode or token")
+    return error_response(403, "verification refused")
+
+
+def read_body(request: Request, limit: int) -> bytes | Response:
+    """The raw body, or the response that refuses it; an oversized body is refused unread."""
+    if "chunked" in request.headers.get("transfer-encoding", "").lower():
+        return error_response(411, "Content-Length required (chunked bodies are not accepted)")
+    raw = request.headers.get("content-length")
+    if raw is None:
+        return error_response(411, "Content-Length required")
+    if not raw.strip().isdigit():
+        return error_response(400, "invalid Content-Length")
+    length = int(raw)
+    if length > limit:
+        return error_response(413, f"body over {limit} bytes")
+    parts, remaining = [], length
+    while remaining:
+        part = request.body.read(remaining) if request.body else b""
+        if not part:
+            return error_response(400, f"body shorter than its Content-Length ({length} bytes)")
+        parts.append(part)
+        remaining -= len(part)
+    return b"".join(parts)
+
+
+def signature_problem(secret: str | None, headers: Mapping[str, str], body: bytes) -> Response | None:
+    """X-Hub-Signature-256 = sha256=HMAC(app secret, the raw bytes): 401 if absent, 403 if wrong."""
+    if not secret:
+        return None
+    given = headers.get("x-hub-signature-256")
+    if not given:
+        return error_response(401, "X-Hub-Signature-256 missing")
+    expected = "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    if not hmac.compare_digest(given.strip().lower().encode(), expected.encode()):
+        return error_response(403, "X-Hub-Signature-256 does not match the body")
+    return None
+
+
+def sign(secret: str, body: bytes) -> str:
+    """The X-Hub-Signature-256 value Meta sends for `body` (replay and tests sign what they post)."""
+    return "sha256=" + hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+
+
+def receive_webhook(service: "Service", request: Request) -> Response:
+    """POST /webhook: size, signature, JSON, then the raw bytes committed to the journal, then 200."""
+    body = read_body(request, service.config.max_body)
+    if isinstance(body, Response):
+        return body
+    refused = signature_problem(service.config.app_secret, request.headers, body)
+    if refused:
+        log.warning("webhook refused: %s", json.loads(refused.body)["error"])
+        return refused
+    try:
+        payload = json.loads(body)
+    except (ValueError, RecursionError) as exc:     # UnicodeDecodeError is a ValueError
+        return error_response(400, f"body is not JSON: {str(exc)[:120]}")
+    if not isinstance(payload, dict):
+        return error_response(400, f"body is JSON {type(payload).__name__}, not an object")
+    reason = ignore_reason(payload)
+    try:
+        service.journal.append(body, ignored=reason)
+    except JournalError as exc:
+        log.error("webhook NOT acknowledged, the journal cannot be written: %s", exc)
+        return error_response(503, "journal unavailable, retry later")
+    if reason:
+        log.info("webhook body recorded as ignored: %s", reason)
+    else:
+        service.wake()
+    return json_response(200, {"status": "received"})
+
+
+# =============================================================================================
+# Service & pipeline: journal -> claim -> parse -> skip seen -> extract -> store.index -> done
+# =============================================================================================
+
+@dataclass
+class Service:
+    """What the routes and the workers share. Other sections extend it (answers, WhatsApp replies):
+    `followups` run once per newly stored message, `health_checks` add components to /health."""
+    config: Config
+    journal: Journal
+    store: object
+    embedder: object
+    started_at: float = field(default_factory=time.time)
+    pool: "WorkerPool | None" = None
+    followups: list = field(default_factory=list)       # fn(service, [(Message, StoredMessage)])
+    health_checks: dict = field(default_factory=dict)   # component name -> fn() -> (ok, detail)
+
+    def wake(self):
+        if self.pool:
+            self.pool.wake()
+
+    def close(self):
+        if self.pool:
+            self.pool.stop()
+        self.store.close()
+        self.journal.close()
+
+
+def open_service(config: Config, *, workers: bool = True) -> Service:
+    journal = Journal(config.db_path, lease_seconds=config.lease_seconds)
+    released = journal.release_dead_claims()
+    if released:
+        log.info("resuming %d bodies left claimed by a process that stopped", released)
+    service = Service(config, journal,
+                      listings.open_store(config.db_path, config.supabase_url, config.supabase_key,
+                                          timeout=config.outbound_timeout),
+                      listings.open_embedder(config.openai_api_key, config.embedding_model,
+                                             timeout=config.outbound_timeout))
+    if workers:
+        service.pool = WorkerPool(service, config.workers)
+        service.pool.start()
+    return service
+
+
+def stored_message(message: Message, extraction: Extraction) -> StoredMessage:
+    """An edit is stored under the id of the message it edits: the upsert replaces the old text."""
+    return StoredMessage(message.edits or message.message_id, message.text, message.timestamp,
+                         message.sender_id, message.contact_name, message.group_id, "webhook", extraction)
+
+
+EXTRACTION_COUNTERS = {"sale": "sales_detected", "wanted": "wanted_detected",
+                       "question": "questions_detected", "trade": "trades_detected"}
+
+
+def message_counts(message: Message, extraction: Extraction | None) -> dict[str, int]:
+    """What one new message adds to the stats; money in EUR cents (exact integers, never mixed currencies)."""
+    counts = {"messages_received": 1, "errors": len(message.errors)}
+    if extraction is not None:
+        prices = [listing.price_eur for listing in extraction.listings if listing.price_eur is not None]
+        counts.update({"messages_processed": 1, "watch_messages_detected": int(bool(extraction.listings)),
+                       "total_value_cents": round(sum(prices) * 100)})
+        if extraction.type in EXTRACTION_COUNTERS:
+            counts[EXTRACTION_COUNTERS[extraction.type]] = 1
+    return counts
+
+
+def status_counts(status: Status) -> dict[str, int]:
+    return {"statuses": 1, "statuses_failed": int(status.status == "failed"), "errors": len(status.errors)}
+
+
+def log_problems(delivery: Delivery):
+    """Failed statuses and Meta's error codes are worth a look; codes and titles only, no ids or numbers."""
+    for status in delivery.statuses:
+        if status.status == "failed":
+            log.warning("an outgoing message failed: %s", ", ".join(
+                f"{e.code} {e.title or ''}".strip() for e in status.errors) or "no error given")
+    for error in [*delivery.errors, *(e for m in delivery.messages for e in m.errors)]:
+        log.warning("WhatsApp reported error %s: %s", error.code, error.title or "no title")
+
+
+def process(service: Service, claim) -> None:
+    """One journalled body through the pipeline; raises on failure (the caller retries or parks)."""
+    delivery = Delivery.from_payload(json.loads(claim.body))
+    new = service.journal.unseen([m.key for m in delivery.messages])
+    batch = {m.key: m for m in delivery.messages if m.key in new}          # one per id, even within a body
+    extracted = {key: extract(m.text) for key, m in batch.items() if m.text}
+    stored = {key: stored_message(batch[key], x) for key, x in extracted.items()}
+    if stored:
+        listings.index(service.store, service.embedder, list(stored.values()))
+    outcomes = [Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages]
+    outcomes += [Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses]
+    fresh = set(service.journal.finish(claim, outcomes, {"errors": len(delivery.errors) + delivery.skipped}))
+    log_problems(delivery)
+    log.debug("body %d done: %d messages (%d new), %d statuses", claim.body_id, len(delivery.messages),
+              len(fresh & set(batch)), len(delivery.statuses))
+    follow_up(service, [(batch[key], stored[key]) for key in stored if key in fresh])
+
+
+def follow_up(service: Service, fresh: list) -> None:
+    """The one place for per-message work after storing (auto-replies, mark-read: see `followups`).
+
+    Runs after the body is marked done and only for messages this body recorded first, so a retry or a
+    duplicate delivery never repeats it; a failure is logged and does not undo the stored message."""
+    for hook in service.followups:
+        try:
+            hook(service, fresh)
+        except Exception as exc:    # a follow-up is best effort: the message itself is safe
+            log.warning("follow-up %s failed: %s", getattr(hook, "__name__", hook), type(exc).__name__)
+            log.debug("follow-up failure", exc_info=True)
+
+
+def work_once(service: Service) -> bool:
+    """Claim one due body and process it; False when none is due."""
+    claim = service.journal.claim()
+    if claim is None:
+        return False
+    try:
+        process(service, claim)
+    except LeaseLost:
+        log.info("body %d was taken over by another worker after its lease ran out", claim.body_id)
+    except Exception as exc:
+        config = service.config
+        parked = service.journal.fail(claim, f"{type(exc).__name__}: {exc}", max_attempts=config.max_attempts,
+                                      backoff_seconds=config.retry_seconds)
+        if parked:
+            log.error("body %d parked after %d failed attempts (last: %s)", claim.body_id, claim.attempts + 1,
+                      type(exc).__name__)
+        else:
+            log.warning("body %d failed (attempt %d, %s), retrying later", claim.body_id, claim.attempts + 1,
+                        type(exc).__name__)
+        log.debug("body %d failure", claim.body_id, exc_info=True)
+    return True
+
+
+def drain(service: Service) -> int:
+    """Process every body that is due now (replay, tests); returns how many were taken."""
+    taken = 0
+    while work_once(service):
+        taken += 1
+    return taken
+
+
+class WorkerPool:
+    """Threads that drain the journal; woken by each new body, else polling for retries and other
+    instances' work at least every `poll` seconds."""
+
+    def __init__(self, service: Service, size: int, poll: float = 1.0):
+        self.service, self.size, self.poll = service, size, poll
+        self._wakeup = threading.Event()
+        self._stopping = threading.Event()
+        self._threads: list[threading.Thread] = []
+
+    def start(self):
+        for n in range(self.size):
+            thread = threading.Thread(target=self._run, name=f"whatsrag-worker-{n}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+
+    def wake(self):
+        self._wakeup.set()
+
+    def alive(self) -> int:
+        return sum(thread.is_alive() for thread in self._threads)
+
+    def stop(self, timeout: float = 30.0):
+        """Let each worker finish the body in hand; a body still claimed is resumed at the next start."""
+        self._stopping.set()
+        self._wakeup.set()
+        for thread in self._threads:
+            thread.join(timeout)
+
+    def _run(self):
+        while not self._stopping.is_set():
+            try:
+                busy = work_once(self.service)
+            except JournalError as exc:     # the journal is unwritable for now: wait, then try again
+                log.error("worker cannot use the journal: %s", exc)
+                busy = False
+            if not busy:
+                self._wakeup.wait(self.poll)
+                self._wakeup.clear()
+
+
+# =============================================================================================
+# Health & search: the routes' logic, shared with the CLI
+# =============================================================================================
+
+def stats_report(journal: Journal) -> dict:
+    """The counters in the original service's shape, plus what a user needs to see."""
+    stats, counts = journal.stats(), journal.counts()
+    value = stats.get("total_value_cents", 0) / 100
+    return {
+        "runtime_stats": {
+            "messages_received": stats.get("messages_received", 0),
+            "messages_processed": stats.get("messages_processed", 0),
+            "errors": stats.get("errors", 0) + stats.get("processing_failures", 0),
+            "watch_messages_detected": stats.get("watch_messages_detected", 0),
+            "sales_detected": stats.get("sales_detected", 0),
+            "wanted_detected": stats.get("wanted_detected", 0),
+            "questions_detected": stats.get("questions_detected", 0),
+            "total_value_detected": round(value, 2)},
+        "watch_stats": {
+            "messages_analyzed": stats.get("messages_processed", 0),
+            "sales_found": stats.get("sales_detected", 0),
+            "wanted_found": stats.get("wanted_detected", 0),
+            "questions_found": stats.get("questions_detected", 0),
+            "total_value_eur": f"{value:.2f}€"},
+        "duplicates": stats.get("duplicates", 0),
+        "statuses": stats.get("statuses", 0),
+        "statuses_failed": stats.get("statuses_failed", 0),
+        "processing_failures": stats.get("processing_failures", 0),
+        "bodies_received": stats.get("bodies_received", 0),
+        "ignored": counts["ignored"],
+        "pending": counts["pending"] + counts["claimed"],
+        "parked": counts["parked"],
+    }
+
+
+def _check(probe: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
+    try:
+        return probe()
+    except Exception as exc:
+        return False, type(exc).__name__
+
+
+def health(service: Service) -> Response:
+    """GET /health: 200 healthy or degraded (a configured part failing), 503 if the journal is unwritable."""
+    config = service.config
+    try:
+        service.journal.check_writable()
+        journal_ok = True
+    except JournalError as exc:
+        log.error("health: the journal cannot be written: %s", exc)
+        journal_ok = False
+    store_ok, _ = _check(service.store.health)
+    extractor_ok, _ = _check(lambda: (isinstance(extract("Rolex Submariner 9000€"), Extraction), ""))
+    workers_ok = service.pool is None or service.pool.alive() == service.pool.size
+    checks = {
+        "webhook": journal_ok,
+        "whatsapp_api": True if config.whatsapp_api_on else None,
+        "embedding_processor": workers_ok,
+        "rag_searcher": store_ok,
+        "supabase": store_ok if config.supabase_on else None,
+        "openai": True if config.openai_api_key else None,
+        "watch_extractor": extractor_ok,
+    }
+    for name, probe in service.health_checks.items():      # registered by other sections
+        checks[name] = _check(probe)[0]
+    components = {name: "disabled" if ok is None else "healthy" if ok else "unhealthy"
+                  for name, ok in checks.items()}
+    status = "unhealthy" if not journal_ok else "degraded" if False in checks.values() else "healthy"
+    body = {"status": status, "components": components}
+    try:
+        body.update(stats_report(service.journal))
+    except JournalError:
+        pass                       # unreadable journal: the 503 says it, the counters cannot
+    body.update({"signature_check": "on" if config.app_secret else "off",
+                 "uptime": round(time.time() - service.started_at), "version": __version__})
+    return json_response(200 if journal_ok else 503, body)
+
+
+LOOPBACK_NETS = (ipaddress.ip_network("127.0.0.0/8"), ipaddress.ip_network("::1/128"))
+
+
+def is_loopback(address: str) -> bool:
+    try:
+        ip = ipaddress.ip_address(address.split("%")[0])
+    except ValueError:
+        return False
+    ip = getattr(ip, "ipv4_mapped", None) or ip
+    return any(ip in net for net in LOOPBACK_NETS)
+
+
+def search_refusal(config: Config, request: Request) -> Response | None:
+    """WHATSRAG_API_KEY set: a Bearer key is required (401); unset: loopback clients only (403)."""
+    if config.api_key:
+        scheme, _, given = request.headers.get("authorization", "").partition(" ")
+        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), config.api_key.encode()):
+            return None
+        return error_response(401, "Authorization: Bearer <WHATSRAG_API_KEY> required",
+                              (("WWW-Authenticate", 'Bearer realm="whatsrag"'),))
+    if is_loopback(request.remote_addr):
+        return None
+    return error_response(403, "search is open to loopback clients only until WHATSRAG_API_KEY is set")
+
+
+FILTER_FIELDS = {"brand": str, "model": str, "type": str, "currency": str, "min_price": float, "max_price": float}
+
+
+def search_params(request: Request, max_body: int) -> tuple[str, int, "listings.SearchFilters"] | Response:
+    """The query, limit and filters of GET ?q=&limit=&brand=... or POST {"query", "limit", "filters"}."""
+    if request.method == "POST":
+        body = read_body(request, max_body)
+        if isinstance(body, Response):
+            return body
+        try:
+            payload = json.loads(body)
+        except ValueError:
+            return error_response(400, "body is not JSON")
+        if not isinstance(payload, dict) or not isinstance(payload.get("filters", {}) or {}, dict):
+            return error_response(400, 'expected {"query": ..., "limit": ..., "filters": {...}}')
+        query, limit, raw_filters = payload.get("query"), payload.get("limit", 10), payload.get("filters") or {}
+    else:
+        query, limit = request.query.get("q"), request.query.get("limit", "10")
+        raw_filters = {name: request.query[name] for name in FILTER_FIELDS if request.query.get(name)}
+    if not isinstance(query, str) or not query.strip():
+        return error_response(400, "a non-empty query is required (q= or \"query\")")
+    unknown = set(raw_filters) - set(FILTER_FIELDS)
+    if unknown:
+        return error_response(400, f"unknown filters: {', '.join(sorted(map(str, unknown)))}")
+    try:
+        limit = int(limit)
+        if not 1 <= limit <= listings.MAX_LIMIT:
+            raise ValueError
+        filters = listings.SearchFilters(**{name: None if value in (None, "") else FILTER_FIELDS[name](value)
+                                            for name, value in raw_filters.items()})
+    except (TypeError, ValueError):
+        return error_response(400, f"limit must be 1..{listings.MAX_LIMIT}, prices numbers, the rest text")
+    return query.strip(), limit, filters
+
+
+def search(service: Service, request: Request) -> Response:
+    refused = search_refusal(service.config, request)
+    if refused:
+        return refused
+    params = search_params(request, service.config.max_body)
+    if isinstance(params, Response):
+        return params
+    query, limit, filters = params
+    try:
+        hits = listings.search(service.store, service.embedder, query, filters, limit)
+    except StoreError as exc:
+        log.error("search failed: %s", type(exc).__name__)
+        return error_response(503, f"search unavailable: {exc}")
+    return json_response(200, {"query": query, "results": [hit.to_dict() for hit in hits]})
+
+
+# =============================================================================================
+# HTTP: a plain WSGI callable, and the standard library's threaded server with keep-alive
+# =============================================================================================
+
+ROUTES = {      # (method, path) -> fn(service, request) -> Response; other sections add theirs
+    ("GET", "/webhook"): lambda service, request: verify_subscription(service.config, request.query),
+    ("POST", "/webhook"): receive_webhook,
+    ("GET", "/health"): lambda service, request: health(service),
+    ("GET", "/search"): search,
+    ("POST", "/search"): search,
+}
+
+
+class App:
+    """The WSGI application. Given no service, it builds one from the environment on its first request,
+    so `import whatsrag` has no side effect and `gunicorn whatsrag:app` works."""
+
+    def __init__(self, service: Service | None = None, factory: Callable[[], Service] | None = None):
+        self._service, self._factory = service, factory
+        self._lock = threading.Lock()
+
+    @property
+    def service(self) -> Service:
+        if self._service is None:
+            with self._lock:
+                if self._service is None:
+                    self._service = self._factory()
+        return self._service
+
+    def respond(self, request: Request) -> Response:
+        route = ROUTES.get((request.method, request.path))
+        if route is None:
+            allowed = [method for method, path in ROUTES if path == request.path]
+            if allowed:
+                return error_response(405, "method not allowed", (("Allow", ", ".join(allowed)),))
+            return error_response(404, "not found")
+        try:
+            return route(self.service, request)
+        except Exception as exc:
+            log.error("%s %s failed: %s", request.method, request.path, type(exc).__name__)
+            log.debug("route failure", exc_info=True)
+            return error_response(500, "internal error")
+
+    def __call__(self, environ, start_response):
+        response = self.respond(Request.from_environ(environ))
+        reason = BaseHTTPRequestHandler.responses.get(response.status, ("",))[0]
+        start_response(f"{response.status} {reason}",
+                       [*response.headers, ("Content-Length", str(len(response.body)))])
+        return [response.body]
+
+
+def _service_from_env() -> Service:
+    config = Config.from_env()
+    for level, line in describe(config):
+        log.log(level, line)
+    return open_service(config)
+
+
+app = App(factory=_service_from_env)
+
+
+class Deadlines:
+    """One watchdog thread that cuts connections whose current request outlived its deadline, so a
+    client sending a byte a second cannot hold a server thread (a socket timeout alone would not stop it)."""
+
+    def __init__(self, tick: float = 0.25):
+        self._deadlines: dict[socket.socket, float] = {}
+        self._lock = threading.Lock()
+        self._tick = tick
+        threading.Thread(target=self._watch, name="whatsrag-deadlines", daemon=True).start()
+
+    def arm(self, conn: socket.socket, seconds: float):
+        with self._lock:
+            self._deadlines[conn] = time.monotonic() + seconds
+
+    def disarm(self, conn: socket.socket):
+        with self._lock:
+            self._deadlines.pop(conn, None)
+
+    def _watch(self):
+        while True:
+            time.sleep(self._tick)
+            now = time.monotonic()
+            with self._lock:
+                expired = [conn for conn, deadline in self._deadlines.items() if deadline < now]
+                for conn in expired:
+                    del self._deadlines[conn]
+            for conn in expired:
+                try:
+                    conn.shutdown(socket.SHUT_RDWR)     # the handler's read or write fails at once
+                except OSError:
+                    pass
+
+
+class ThreadingServer(ThreadingMixIn, WSGIServer):
+    daemon_threads = True
+    allow_reuse_address = True
+    request_timeout = 30.0
+    deadlines: Deadlines
+
+
+class BodyReader:
+    """wsgi.input: at most Content-Length bytes, and whether the app left some unread."""
+
+    def __init__(self, stream, length: int):
+        self._stream, self.remaining = stream, length
+
+    def read(self, size: int = -1) -> bytes:
+        size = self.remaining if size is None or size < 0 else min(size, self.remaining)
+        data = self._stream.read(size) if size else b""
+        self.remaining -= len(data)
+        return data
+
+
+class RequestHandler(WSGIRequestHandler):
+    """HTTP/1.1 keep-alive; each response goes out in one write with TCP_NODELAY (no Nagle delay)."""
+    protocol_version = "HTTP/1.1"
+
+    def setup(self):
+        self.timeout = self.server.request_timeout      # also bounds each single recv
+        super().setup()
+        self.connection.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
+
+    def handle(self):
+        self.close_connection = False
+        while not self.close_connection:
+            self.handle_one_request()
+
+    def handle_one_request(self):
+        self.server.deadlines.arm(self.connection, self.server.request_timeout)
+        try:
+            self.raw_requestline = self.rfile.readline(65537)
+        except OSError:
+            self.raw_requestline = b""
+        if not self.raw_requestline or len(self.raw_requestline) > 65536:
+            self.close_connection = True
+            return
+        if not self.parse_request():        # it has sent the error already
+            self.close_connection = True
+            return
+        length = self.headers.get("Content-Length", "")
+        reader = BodyReader(self.rfile, int(length) if length.isdigit() else 0)
+        environ = self.get_environ()
+        environ.update({"wsgi.input": reader, "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
+                        "wsgi.url_scheme": "http", "wsgi.multithread": True, "wsgi.multiprocess": False,
+                        "wsgi.run_once": False})
+        captured = {}
+        chunks = self.server.get_app()(environ, lambda status, headers, exc_info=None:
+                                       captured.update(status=status, headers=headers))
+        body = b"".join(chunks)
+        # bytes left unread (a refused body) or a chunked body would be read as the next request
+        if reader.remaining or "Transfer-Encoding" in self.headers:
+            self.close_connection = True
+        head = [f"{self.protocol_version} {captured['status']}", *(f"{k}: {v}" for k, v in captured["headers"])]
+        if self.close_connection:
+            head.append("Connection: close")
+        elif self.request_version == "HTTP/1.0":
+            head.append("Connection: keep-alive")
+        self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
+        log.debug("%s %s -> %s", self.command, self.path.split("?")[0], captured["status"][:3])
+
+    def finish(self):
+        self.server.deadlines.disarm(self.connection)
+        super().finish()
+
+    def log_message(self, format, *args):
+        """Request lines carry query strings (verify tokens, searches): only the path, at DEBUG."""
+        log.debug("http: %s", self.path.split("?")[0] if hasattr(self, "path") else "")
+
+
+def make_http_server(service: Service, host: str, port: int) -> ThreadingServer:
+    server = make_server(host, port, App(service), server_class=ThreadingServer, handler_class=RequestHandler)
+    server.request_timeout = service.config.request_timeout
+    server.deadlines = Deadlines()
+    return server
+
+
+# =============================================================================================
+# CLI: serve (default), replay, stats, extract, search
+# =============================================================================================
+
+def setup_logging(level: str = "INFO"):
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+def cli_serve(args) -> int:
+    config = Config.from_env()
+    setup_logging(config.log_level)
+    for level, line in describe(config):
+        log.log(level, line)
+    service = open_service(config)
+    server = make_http_server(service, config.host, config.port)
+    stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
+    signal.signal(signal.SIGTERM, stop)
+    log.info("serving on http://%s:%d", config.host, server.server_port)
+    try:
+        server.serve_forever()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.server_close()
+        service.close()
+    return 0
+
+
+def cli_replay(args) -> int:
+    """Each file through the webhook core as Meta would post it (signed if a secret is set), then processed."""
+    config = Config.from_env()
+    setup_logging(config.log_level)
+    service = open_service(config, workers=False)
+    failed = 0
+    try:
+        for path in args.files:
+            with open(path, "rb") as handle:
+                body = handle.read()
+            headers = {"content-length": str(len(body)), "content-type": "application/json"}
+            if config.app_secret:
+                headers["x-hub-signature-256"] = sign(config.app_secret, body)
+            response = receive_webhook(service, Request("POST", "/webhook", {}, headers, "replay",
+                                                        _BytesBody(body)))
+            failed += response.status != 200
+            print(f"{path}: {response.status} {response.body.decode(errors='replace')}")
+        drain(service)
+        print(json.dumps(stats_report(service.journal), ensure_ascii=False, indent=2))
+    finally:
+        service.close()
+    return 1 if failed else 0
+
+
+class _BytesBody:
+    def __init__(self, data: bytes):
+        self._data, self._at = data, 0
+
+    def read(self, size: int = -1) -> bytes:
+        end = len(self._data) if size is None or size < 0 else self._at + size
+        chunk, self._at = self._data[self._at:end], min(end, len(self._data))
+        return chunk
+
+
+def cli_stats(args) -> int:
+    config = Config.from_env()
+    journal = Journal(config.db_path)
+    try:
+        print(json.dumps(stats_report(journal), ensure_ascii=False, indent=2))
+    finally:
+        journal.close()
+    return 0
+
 
 def cli_extract(args) -> int:
     """Read a message like a dealer would; --jsonl streams {"text": ...} lines (score_extract.py)."""
@@ -26,15 +1038,50 @@ def cli_extract(args) -> int:
     return 0
 
 
+def cli_search(args) -> int:
+    config = Config.from_env()
+    setup_logging("WARNING")
+    service = open_service(config, workers=False)
+    try:
+        hits = listings.search(service.store, service.embedder, " ".join(args.query), None, args.limit)
+    finally:
+        service.close()
+    for hit in hits:
+        item = hit.to_dict()
+        listing = item["listing"] or {}
+        price = f"{listing['price']:g} {listing.get('currency') or ''}".strip() if listing.get("price") else ""
+        what = " ".join(str(listing[k]) for k in ("brand", "model", "reference") if listing.get(k))
+        when = time.strftime("%Y-%m-%d", time.gmtime(item["timestamp"]))
+        print(f"{item['score']:.3f}  {item['type']:<8} {what or '-'}  {price}  ({item['sender_name'] or '?'}, {when})")
+        print(f"       {(item['text'] or '').splitlines()[0][:120] if item['text'] else ''}")
+    if not hits:
+        print("no results")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="whatsrag", description=__doc__.splitlines()[0])
+    parser.set_defaults(run=cli_serve)
     commands = parser.add_subparsers(dest="command")
+    commands.add_parser("serve", help="serve HTTP on $PORT (the default)").set_defaults(run=cli_serve)
+    replay = commands.add_parser("replay", help="feed webhook payload files through the pipeline")
+    replay.add_argument("files", nargs="+")
+    replay.set_defaults(run=cli_replay)
+    commands.add_parser("stats", help="print the stats").set_defaults(run=cli_stats)
     read = commands.add_parser("extract", help="print what the extractor reads in a message")
     read.add_argument("text", nargs="*")
     read.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines on stdin')
     read.set_defaults(run=cli_extract)
+    find = commands.add_parser("search", help="search the stored listings")
+    find.add_argument("query", nargs="+")
+    find.add_argument("--limit", type=int, default=10)
+    find.set_defaults(run=cli_search)
     args = parser.parse_args(argv)
-    return args.run(args)
+    try:
+        return args.run(args)
+    except (ConfigError, JournalError) as exc:
+        print(f"whatsrag: {exc}", file=sys.stderr)
+        return 2
 
 
 if __name__ == "__main__":
