@@ -379,7 +379,7 @@ def read_body(request: Request, limit: int) -> bytes | Response:
     raw = request.headers.get("content-length")
     if raw is None:
         return error_response(411, "Content-Length required")
-    if not raw.strip().isdigit():
+    if not (raw.strip().isascii() and raw.strip().isdigit()):      # isdigit alone takes '²'
         return error_response(400, "invalid Content-Length")
     length = int(raw)
     if length > limit:
@@ -918,7 +918,7 @@ class RequestHandler(WSGIRequestHandler):
             self.close_connection = True
             return
         length = self.headers.get("Content-Length", "")
-        reader = BodyReader(self.rfile, int(length) if length.isdigit() else 0)
+        reader = BodyReader(self.rfile, int(length) if length.isascii() and length.isdigit() else 0)
         environ = self.get_environ()
         environ.update({"wsgi.input": reader, "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
                         "wsgi.url_scheme": "http", "wsgi.multithread": True, "wsgi.multiprocess": False,
