@@ -152,26 +152,37 @@ def listing_words(listing: Listing) -> str:
     return " ".join(p for p in parts if p)
 
 
-def embedding_text(message: StoredMessage, listing: Listing | None) -> str:
-    """What is embedded for one listing: its own span (the whole message when it is the only one or
-    has no span) followed by the normalised extraction. Chosen by bench/bench_search.py (recall@10)."""
+def span_text(message: StoredMessage, listing: Listing | None) -> str:
+    """A listing's own words: its span when the message names several watches, else the message."""
     text = message.text or ""
-    listings = message.extraction.listings
+    if listing is not None and listing.span and len(message.extraction.listings) > 1:
+        return text[listing.span[0]:listing.span[1]]
+    return text
+
+
+def embedding_text(message: StoredMessage, listing: Listing | None) -> str:
+    """What is embedded for a listing: its span followed by the normalised extraction.
+    Chosen over the alternatives in EMBEDDING_TEXTS by bench/bench_search.py (recall@10, MRR)."""
     if listing is None:
-        return text
-    if listing.span and len(listings) > 1:
-        text = text[listing.span[0]:listing.span[1]]
-    return f"{text}\n{listing_words(listing)}"
+        return message.text or ""
+    return f"{span_text(message, listing)}\n{listing_words(listing)}"
 
 
-def records_for(message: StoredMessage) -> list[tuple[int, Listing | None, str]]:
-    listings = message.extraction.listings or (None,)
-    return [(position, listing, embedding_text(message, listing)) for position, listing in enumerate(listings)]
+EMBEDDING_TEXTS = {            # the candidates measured; `index(text_for=...)` takes any of them
+    "span+extraction": embedding_text,
+    "span": span_text,
+    "message": lambda message, listing: message.text or "",
+    "message+extraction": lambda message, listing: (
+        f"{message.text or ''}\n{listing_words(listing)}" if listing else message.text or ""),
+    "extraction": lambda message, listing: listing_words(listing) if listing else message.text or "",
+}
 
 
-def index(store, embedder, messages: Sequence[StoredMessage]) -> int:
+def index(store, embedder, messages: Sequence[StoredMessage], text_for=embedding_text) -> int:
     """Embed every listing of `messages` in batches and save them; returns the number of records."""
-    pending = [(message, *row) for message in messages for row in records_for(message)]
+    pending = [(message, position, listing, text_for(message, listing))
+               for message in messages
+               for position, listing in enumerate(message.extraction.listings or (None,))]
     saved = 0
     for start in range(0, len(pending), EMBED_BATCH):
         chunk = pending[start:start + EMBED_BATCH]

@@ -16,6 +16,7 @@ import sys
 import threading
 from array import array
 from contextlib import contextmanager
+from dataclasses import dataclass
 from operator import mul
 from typing import Sequence
 
@@ -98,7 +99,8 @@ def unpack(blob: bytes) -> array:
 
 
 class SQLiteStore:
-    def __init__(self, path_or_connection, busy_timeout_ms: int = 10_000):
+    def __init__(self, path_or_connection, busy_timeout_ms: int = 10_000, weights: "Weights | None" = None):
+        self.weights = weights or Weights()
         self._write_lock = threading.RLock()
         self._idle: queue.SimpleQueue = queue.SimpleQueue()
         self._busy_timeout_ms = busy_timeout_ms
@@ -223,7 +225,7 @@ class SQLiteStore:
                 rows = fetch(db, ids)
         except sqlite3.Error as exc:
             raise StoreError(f"SQLite search failed: {exc}") from exc
-        return rank(rows, words, query, vector, limit)
+        return rank(rows, words, query, vector, limit, self.weights)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -371,15 +373,18 @@ def candidates_recent(db, where: str, params: list) -> list[int]:
 # Ranking: vector + words + exact matches (weights measured by bench/bench_search.py)
 # ---------------------------------------------------------------------------------------------
 
-W_VECTOR = 0.5
-W_WORDS = 0.3
-W_REFERENCE = 0.6
-W_MODEL = 0.3
-W_BRAND = 0.15
+@dataclass(frozen=True)
+class Weights:
+    vector: float = 0.5       # cosine similarity of the embeddings
+    words: float = 0.3        # bm25, relative to the best candidate's
+    reference: float = 0.6    # the query's reference is the listing's (or a prefix of it)
+    model: float = 0.3        # same model family
+    brand: float = 0.15       # same brand
 
 
 def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[float],
-         limit: int) -> list[SearchHit]:
+         limit: int, weights: Weights = Weights()) -> list[SearchHit]:
+    w = weights
     best_bm25 = min(words.values(), default=0.0)
     q_brand, q_model, q_ref = key(query.brand), key(query.model), key(query.reference)
     vector = list(vector)
@@ -390,11 +395,11 @@ def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[flo
             continue         # the query names another brand: narrowed out
         comparable = embedder == query.embedder and len(blob) == 4 * len(vector)
         similarity = sum(map(mul, vector, unpack(blob))) if comparable else 0.0
-        score = (W_VECTOR * similarity
-                 + W_WORDS * (words[row_id] / best_bm25 if row_id in words and best_bm25 else 0.0)
-                 + W_REFERENCE * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
-                 + W_MODEL * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
-                 + W_BRAND * bool(q_brand and brand_key == q_brand))
+        score = (w.vector * similarity
+                 + w.words * (words[row_id] / best_bm25 if row_id in words and best_bm25 else 0.0)
+                 + w.reference * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
+                 + w.model * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
+                 + w.brand * bool(q_brand and brand_key == q_brand))
         scored.append((score, row[5], row))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [hit(row, score) for score, _, row in scored[:limit]]
