@@ -37,8 +37,8 @@ def service_factory(tmp_path):
     """open_service(...) that closes every service it opened at the end of the test."""
     opened = []
 
-    def open_(config=None, workers=False, **overrides):
-        service = whatsrag.open_service(config or make_config(tmp_path, **overrides), workers=workers)
+    def open_(config=None, start_workers=False, **overrides):
+        service = whatsrag.open_service(config or make_config(tmp_path, **overrides), workers=start_workers)
         opened.append(service)
         return service
     yield open_
@@ -108,7 +108,7 @@ def live_server(service_factory):
     started = []
 
     def start(**overrides):
-        server = LiveServer(service_factory(workers=True, **overrides))
+        server = LiveServer(service_factory(start_workers=True, **overrides))
         started.append(server)
         return server
     yield start

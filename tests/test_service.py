@@ -1,0 +1,436 @@
+"""The service around the webhook core: the journal-backed pipeline (duplicates, restarts, retries,
+parking), exact stats, /health, /search, configuration, the CLI, and what reaches the logs."""
+import http.client
+import json
+import logging
+import os
+import signal
+import socket
+import subprocess
+import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import pytest
+
+import store as listings
+import whatsrag
+from conftest import (APP_SECRET, VERIFY_TOKEN, WSGIClient, fixture_files, make_config, text_message,
+                      wait_until, webhook_body)
+from store.journal import Journal, LeaseLost, Outcome
+
+ROOT = Path(__file__).resolve().parent.parent
+SALE = "Vends Rolex Submariner 116610LN full set 2019, 9500€"
+
+
+def closed_port() -> int:
+    """A loopback port nobody listens on: connecting to it is refused at once."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Duplicates: Meta delivers at least once, concurrently
+# ---------------------------------------------------------------------------------------------
+
+def test_same_message_twice_is_stored_once_and_counted_as_duplicate(service, wsgi):
+    handed = []
+    service.followups.append(lambda _s, fresh: handed.extend(fresh))
+    body = webhook_body(text_message("wamid.dup1", SALE))
+    assert wsgi.post_webhook(body)[0] == 200
+    assert wsgi.post_webhook(body)[0] == 200
+    assert whatsrag.drain(service) == 2
+    stats = service.journal.stats()
+    assert (stats["messages_received"], stats["duplicates"], stats["messages_processed"]) == (1, 1, 1)
+    assert [s.message_id for _, s in handed] == ["wamid.dup1"]      # follow-ups ran once
+
+
+def test_same_id_twice_in_one_body_counts_once(service, wsgi):
+    body = webhook_body(text_message("wamid.twin", SALE), text_message("wamid.twin", SALE))
+    assert wsgi.post_webhook(body)[0] == 200
+    whatsrag.drain(service)
+    stats = service.journal.stats()
+    assert (stats["messages_received"], stats["duplicates"]) == (1, 1)
+
+
+def test_concurrent_deliveries_of_one_id_count_exactly(live_server):
+    server = live_server(workers=4)
+    bodies = [webhook_body(text_message("wamid.race", SALE), text_message(f"wamid.own{n}", f"hello {n}"))
+              for n in range(24)]
+
+    def post(body):
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=20)
+        conn.request("POST", "/webhook", body, {"X-Hub-Signature-256": whatsrag.sign(APP_SECRET, body)})
+        status = conn.getresponse().status
+        conn.close()
+        return status
+    with ThreadPoolExecutor(12) as pool:
+        assert set(pool.map(post, bodies)) == {200}
+    journal = server.service.journal
+    wait_until(lambda: journal.counts()["done"] == 24)
+    stats = journal.stats()
+    assert stats["bodies_received"] == 24
+    assert stats["messages_received"] == 25          # the shared id once, 24 own ids
+    assert stats["duplicates"] == 23
+    hits = listings.search(server.service.store, server.service.embedder, "Submariner 116610LN", None, 50)
+    assert [hit.message_id for hit in hits].count("wamid.race") == 1
+
+
+def test_journal_group_commit_keeps_every_concurrent_append(tmp_path):
+    journal = Journal(str(tmp_path / "j.db"))
+    with ThreadPoolExecutor(16) as pool:
+        ids = list(pool.map(lambda n: journal.append(f'{{"n": {n}}}'.encode()), range(200)))
+    assert sorted(ids) == list(range(1, 201))
+    assert journal.counts()["pending"] == 200 and journal.stats()["bodies_received"] == 200
+    journal.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Restarts: nothing acknowledged is lost, counters survive
+# ---------------------------------------------------------------------------------------------
+
+def test_restart_resumes_pending_bodies_and_stats_survive(tmp_path, service_factory):
+    config = make_config(tmp_path)
+    first = service_factory(config)
+    client = WSGIClient(whatsrag.App(first))
+    for n in range(5):
+        assert client.post_webhook(webhook_body(text_message(f"wamid.r{n}", f"{SALE} #{n}")))[0] == 200
+    whatsrag.drain(first)
+    assert client.post_webhook(webhook_body(text_message("wamid.late", SALE)))[0] == 200
+    before = first.journal.stats()
+    first.close()                                       # stop with one body acknowledged, unprocessed
+
+    second = service_factory(config, start_workers=True)
+    wait_until(lambda: second.journal.counts()["done"] == 6)
+    after = second.journal.stats()
+    assert after["messages_received"] == before["messages_received"] + 1 == 6
+    second.close()
+    third = service_factory(config)
+    assert third.journal.stats() == after               # exact across restarts
+    report = whatsrag.stats_report(third.journal)
+    assert report["runtime_stats"]["messages_received"] == 6 and report["pending"] == 0
+
+
+def test_restart_resumes_a_body_claimed_by_a_process_that_died(tmp_path, service_factory):
+    config = make_config(tmp_path)
+    first = service_factory(config)
+    assert WSGIClient(whatsrag.App(first)).post_webhook(webhook_body(text_message("wamid.orphan", SALE)))[0] == 200
+    first.close()
+    # another process claims the body and dies (kill -9 mid-processing): its claim names a dead pid
+    claimer = subprocess.run([sys.executable, "-c", "import sys; from store.journal import Journal; "
+                              "print(Journal(sys.argv[1]).claim().body_id); import os; os._exit(0)",
+                              config.db_path], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert claimer.stdout.strip() == "1"
+    second = service_factory(config)
+    assert second.journal.counts()["pending"] == 1      # released at start, not waiting for the lease
+    assert whatsrag.drain(second) == 1
+    assert second.journal.stats()["messages_received"] == 1
+
+
+def test_an_expired_lease_is_taken_over_and_the_old_owner_cannot_finish(tmp_path):
+    now = [1000.0]
+    path = str(tmp_path / "j.db")
+    slow, fast = Journal(path, lease_seconds=30, clock=lambda: now[0]), Journal(path, clock=lambda: now[0])
+    slow.append(b"{}")
+    first = slow.claim()
+    assert fast.claim() is None                         # leased
+    now[0] += 31
+    second = fast.claim()
+    assert second.body_id == first.body_id
+    with pytest.raises(LeaseLost):
+        slow.finish(first, [Outcome("msg:x", {"messages_received": 1})])
+    assert fast.finish(second, [Outcome("msg:x", {"messages_received": 1})]) == ["msg:x"]
+    assert fast.stats()["messages_received"] == 1 and "duplicates" not in fast.stats()
+
+
+@pytest.mark.slow
+def test_kill_9_between_the_200_and_the_processing_loses_nothing(tmp_path):
+    env = {**os.environ, "PORT": "0", "WHATSRAG_DB": str(tmp_path / "w.db"), "WHATSAPP_APP_SECRET": APP_SECRET,
+           "WHATSRAG_WORKERS": "1", "LOG_LEVEL": "INFO"}
+
+    def start():
+        proc = subprocess.Popen([sys.executable, "whatsrag.py"], cwd=ROOT, env=env, stderr=subprocess.PIPE, text=True)
+        for line in proc.stderr:
+            if "serving on" in line:
+                return proc, int(line.rsplit(":", 1)[1])
+        raise AssertionError("server did not start")
+    proc, port = start()
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=20)
+    for n in range(30):
+        body = webhook_body(*[text_message(f"wamid.k{n}.{m}", f"{SALE} lot {n}.{m}") for m in range(20)])
+        conn.request("POST", "/webhook", body, {"X-Hub-Signature-256": whatsrag.sign(APP_SECRET, body)})
+        assert conn.getresponse().read() and True
+    proc.send_signal(signal.SIGKILL)                    # acknowledged, not all processed
+    proc.wait()
+    journal = Journal(env["WHATSRAG_DB"])
+    assert journal.stats()["bodies_received"] == 30
+    unfinished = journal.counts()["pending"] + journal.counts()["claimed"]
+    journal.close()
+    proc, port = start()
+    try:
+        journal = Journal(env["WHATSRAG_DB"])
+        wait_until(lambda: journal.counts()["done"] == 30, timeout=120)
+        stats = journal.stats()
+        assert stats["messages_received"] == 600 and stats.get("duplicates", 0) == 0
+        journal.close()
+    finally:
+        proc.terminate()
+        proc.wait(10)
+    print(f"bodies unfinished at the kill: {unfinished} of 30")
+
+
+# ---------------------------------------------------------------------------------------------
+# Failures: back-off, then parked with the error, kept forever
+# ---------------------------------------------------------------------------------------------
+
+def unreachable_openai_service(config) -> whatsrag.Service:
+    """The real OpenAI embedder pointed at a loopback port nobody listens on: every embed fails."""
+    embedder = listings.open_embedder("sk-test", base_url=f"http://127.0.0.1:{closed_port()}/v1",
+                                      timeout=2, max_retries=0)
+    return whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+
+
+def test_a_body_that_keeps_failing_is_parked_with_its_error(tmp_path, caplog):
+    service = unreachable_openai_service(make_config(tmp_path, max_attempts=3, retry_seconds=0))
+    client = WSGIClient(whatsrag.App(service))
+    assert client.post_webhook(webhook_body(text_message("wamid.p1", SALE)))[0] == 200
+    with caplog.at_level(logging.INFO, logger="whatsrag"):
+        assert whatsrag.drain(service) == 3                 # three attempts, then parked
+    assert service.journal.counts()["parked"] == 1
+    [(body_id, attempts, error)] = service.journal.parked()
+    assert attempts == 3 and "EmbedError" in error
+    stats = service.journal.stats()
+    assert stats["processing_failures"] == 3 and "messages_received" not in stats
+    assert "parked after 3 failed attempts" in caplog.text
+    health = json.loads(client.request("GET", "/health")[2])
+    assert health["parked"] == 1 and health["runtime_stats"]["errors"] == 3
+    service.close()
+    reopened = Journal(str(tmp_path / "whatsrag.db"))       # kept across restarts, never deleted
+    assert reopened.parked() == [(body_id, 3, error)]
+    reopened.close()
+
+
+def test_a_failure_is_retried_after_a_back_off(tmp_path):
+    service = unreachable_openai_service(make_config(tmp_path, max_attempts=5, retry_seconds=60))
+    WSGIClient(whatsrag.App(service)).post_webhook(webhook_body(text_message("wamid.b1", SALE)))
+    before = time.time()
+    assert whatsrag.drain(service) == 1                     # failed once, not due again for a minute
+    assert service.journal.counts()["pending"] == 1
+    assert service.journal.next_due() >= before + 60
+    service.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# /health
+# ---------------------------------------------------------------------------------------------
+
+def test_health_keeps_the_original_shape(service, wsgi):
+    wsgi.post_webhook(webhook_body(text_message("wamid.h1", SALE), text_message("wamid.h2", "bonjour")))
+    whatsrag.drain(service)
+    status, _, body = wsgi.request("GET", "/health")
+    health = json.loads(body)
+    assert status == 200 and health["status"] == "healthy"
+    assert set(health["components"]) == {"webhook", "whatsapp_api", "embedding_processor", "rag_searcher",
+                                         "supabase", "openai", "watch_extractor"}
+    assert health["components"]["supabase"] == "disabled" and health["components"]["webhook"] == "healthy"
+    assert set(health["runtime_stats"]) == {"messages_received", "messages_processed", "errors",
+                                            "watch_messages_detected", "sales_detected", "wanted_detected",
+                                            "questions_detected", "total_value_detected"}
+    assert set(health["watch_stats"]) == {"messages_analyzed", "sales_found", "wanted_found", "questions_found",
+                                          "total_value_eur"}
+    assert {"duplicates", "statuses", "pending", "parked", "uptime", "version"} <= set(health)
+    assert health["runtime_stats"]["messages_received"] == 2
+    assert health["watch_stats"]["total_value_eur"].endswith("€")
+
+
+def test_stats_count_listings_types_and_eur_value_exactly(service, wsgi):
+    texts = {"wamid.v1": SALE, "wamid.v2": "WTB Omega Speedmaster 311.30.42.30.01.005 budget 6000 EUR",
+             "wamid.v3": "Bonjour à tous"}
+    wsgi.post_webhook(webhook_body(*[text_message(mid, text) for mid, text in texts.items()]))
+    whatsrag.drain(service)
+    extractions = {mid: whatsrag.extract(text) for mid, text in texts.items()}
+    report = whatsrag.stats_report(service.journal)
+    prices = [l.price_eur for x in extractions.values() for l in x.listings if l.price_eur is not None]
+    assert report["runtime_stats"]["watch_messages_detected"] == sum(bool(x.listings) for x in extractions.values())
+    assert report["runtime_stats"]["sales_detected"] == sum(x.type == "sale" for x in extractions.values())
+    assert report["runtime_stats"]["wanted_detected"] == sum(x.type == "wanted" for x in extractions.values())
+    assert report["runtime_stats"]["total_value_detected"] == round(sum(prices), 2)
+    assert report["watch_stats"]["total_value_eur"] == f"{sum(prices):.2f}€"
+
+
+def test_message_counts_add_eur_never_raw_mixed_currencies():
+    from extract import Extraction, Listing
+    extraction = Extraction("sale", (Listing(price=10000, currency="USD", price_eur=9200.5),
+                                     Listing(price=8000, currency="CHF", price_eur=8520.25),
+                                     Listing(price=5000, currency="XXX", price_eur=None)))
+    message = whatsrag.Message("m", None, None, 0, "text", "x", None, False, None, None, None, ())
+    counts = whatsrag.message_counts(message, extraction)
+    assert counts["total_value_cents"] == 1772075 and counts["sales_detected"] == 1
+    assert counts["watch_messages_detected"] == 1
+
+
+def test_health_is_503_when_the_journal_cannot_be_written(tmp_path):
+    config = make_config(tmp_path)
+    service = whatsrag.Service(config, Journal(config.db_path, busy_timeout=0.2),
+                               listings.open_store(config.db_path), listings.open_embedder())
+    blocker = __import__("sqlite3").connect(config.db_path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")                  # another process holds the write lock
+    try:
+        client = WSGIClient(whatsrag.App(service))
+        status, _, body = client.request("GET", "/health")
+        assert status == 503 and json.loads(body)["status"] == "unhealthy"
+        assert json.loads(body)["components"]["webhook"] == "unhealthy"
+        # and a webhook is not acknowledged: Meta will deliver it again
+        assert client.post_webhook(webhook_body(text_message("wamid.l1", SALE)))[0] == 503
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    assert client.request("GET", "/health")[0] == 200
+    service.close()
+
+
+def test_health_is_degraded_when_a_configured_component_fails(service, wsgi):
+    service.health_checks["whatsapp_api"] = lambda: (False, "Graph API unreachable")
+    status, _, body = wsgi.request("GET", "/health")
+    assert status == 200 and json.loads(body)["status"] == "degraded"
+    assert json.loads(body)["components"]["whatsapp_api"] == "unhealthy"
+
+
+def test_health_is_degraded_when_supabase_is_configured_but_unreachable(tmp_path, service_factory):
+    service = service_factory(supabase_url=f"http://127.0.0.1:{closed_port()}",
+                              supabase_key="service-role-key-for-tests", outbound_timeout=2)
+    body = json.loads(WSGIClient(whatsrag.App(service)).request("GET", "/health")[2])
+    assert body["status"] == "degraded"
+    assert body["components"]["supabase"] == "unhealthy" and body["components"]["rag_searcher"] == "unhealthy"
+
+
+# ---------------------------------------------------------------------------------------------
+# /search: auth rule and response shape
+# ---------------------------------------------------------------------------------------------
+
+def test_search_finds_a_stored_listing_with_the_issue_4_shape(service, wsgi):
+    wsgi.post_webhook(webhook_body(text_message("wamid.s1", SALE), text_message("wamid.s2", "Bonjour à tous")))
+    whatsrag.drain(service)
+    status, _, body = wsgi.request("GET", "/search", query="q=Submariner&limit=5")
+    result = json.loads(body)
+    assert status == 200 and result["query"] == "Submariner"
+    assert result["results"][0]["message_id"] == "wamid.s1"
+    assert set(result["results"][0]) == {"message_id", "text", "type", "sender_name", "timestamp", "listing", "score"}
+    assert result["results"][0]["sender_name"] == "Dealer One"
+    status, _, body = wsgi.request("POST", "/search", json.dumps(
+        {"query": "Submariner", "limit": 5, "filters": {"max_price": 100}}).encode())
+    assert status == 200 and "wamid.s1" not in [r["message_id"] for r in json.loads(body)["results"]]
+
+
+@pytest.mark.parametrize("query", ["", "q=", "q=x&limit=0", "q=x&limit=abc", "q=x&min_price=cheap",
+                                   "q=x&limit=1000"])
+def test_search_rejects_bad_parameters(wsgi, query):
+    status, _, body = wsgi.request("GET", "/search", query=query)
+    assert status == 400 and json.loads(body)["error"]
+
+
+@pytest.mark.parametrize("body", [b"nope", b"[]", b'{"query": "x", "filters": {"colour": "blue"}}',
+                                  b'{"query": 5}', b'{"query": "x", "filters": []}'])
+def test_search_post_rejects_bad_bodies(wsgi, body):
+    assert wsgi.request("POST", "/search", body)[0] == 400
+
+
+def test_search_without_a_key_is_for_loopback_clients_only(wsgi):
+    assert wsgi.request("GET", "/search", query="q=rolex", remote="127.0.0.1")[0] == 200
+    assert wsgi.request("GET", "/search", query="q=rolex", remote="::1")[0] == 200
+    assert wsgi.request("GET", "/search", query="q=rolex", remote="203.0.113.9")[0] == 403
+    assert wsgi.request("GET", "/search", query="q=rolex", remote="")[0] == 403
+
+
+def test_search_with_a_key_requires_the_bearer(service_factory):
+    client = WSGIClient(whatsrag.App(service_factory(api_key="k3y")))
+    assert client.request("GET", "/search", query="q=rolex")[0] == 401
+    status, headers, _ = client.request("GET", "/search", query="q=rolex", headers={"Authorization": "Bearer nope"})
+    assert status == 401 and headers["WWW-Authenticate"].startswith("Bearer")
+    assert client.request("GET", "/search", query="q=rolex", remote="203.0.113.9",
+                          headers={"Authorization": "Bearer k3y"})[0] == 200
+
+
+# ---------------------------------------------------------------------------------------------
+# Configuration
+# ---------------------------------------------------------------------------------------------
+
+def test_config_defaults_with_no_variable_set():
+    config = whatsrag.Config.from_env({})
+    assert (config.port, config.host, config.db_path, config.verify_token, config.app_secret) == \
+        (8000, "0.0.0.0", "whatsrag.db", None, None)
+    assert config.max_body > 3 * 1024 * 1024 and config.embedding_model == "text-embedding-3-small"
+
+
+def test_config_reads_every_variable_and_hides_secrets():
+    env = {"WHATSAPP_VERIFY_TOKEN": "vt-S3CR3T", "WHATSAPP_APP_SECRET": "as-S3CR3T", "PORT": "9000",
+           "WHATSAPP_ACCESS_TOKEN": "at-S3CR3T", "WHATSAPP_PHONE_NUMBER_ID": "123", "OPENAI_API_KEY": "sk-S3CR3T",
+           "SUPABASE_URL": "https://x.supabase.co", "SUPABASE_ANON_KEY": "anon-S3CR3T", "WHATSRAG_DB": "/tmp/x.db",
+           "WHATSRAG_WORKERS": "5", "WHATSRAG_API_KEY": "api-S3CR3T", "EMBEDDING_MODEL": "text-embedding-3-large",
+           "LOG_LEVEL": "debug", "WHATSRAG_REQUEST_TIMEOUT": "7.5", "WHATSRAG_MAX_BODY": "5000000"}
+    config = whatsrag.Config.from_env(env)
+    assert (config.port, config.workers, config.request_timeout, config.max_body, config.log_level) == \
+        (9000, 5, 7.5, 5000000, "DEBUG")
+    assert (config.verify_token, config.app_secret, config.access_token, config.openai_api_key, config.api_key) == \
+        ("vt-S3CR3T", "as-S3CR3T", "at-S3CR3T", "sk-S3CR3T", "api-S3CR3T")
+    assert config.supabase_key == "anon-S3CR3T" and config.supabase_key_is_anon and config.whatsapp_api_on
+    text = repr(config) + " ".join(line for _, line in whatsrag.describe(config))
+    assert "S3CR3T" not in text and "app_secret='***'" in text
+    assert "SUPABASE_ANON_KEY" in text                  # the warning that RLS must allow it
+    assert whatsrag.Config.from_env({**env, "SUPABASE_SERVICE_ROLE_KEY": "role"}).supabase_key_is_anon is False
+
+
+@pytest.mark.parametrize("name,value", [("PORT", "eighty"), ("WHATSRAG_WORKERS", "0"), ("LOG_LEVEL", "LOUD"),
+                                        ("WHATSRAG_REQUEST_TIMEOUT", "-1")])
+def test_config_errors_name_the_variable(name, value):
+    with pytest.raises(whatsrag.ConfigError, match=name):
+        whatsrag.Config.from_env({name: value})
+
+
+def test_env_example_lists_every_variable():
+    example = (ROOT / ".env.example").read_text()
+    source = (ROOT / "whatsrag.py").read_text()
+    for name in ("WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSAPP_ACCESS_TOKEN", "WHATSAPP_PHONE_NUMBER_ID",
+                 "OPENAI_API_KEY", "EMBEDDING_MODEL", "SUPABASE_URL", "SUPABASE_SERVICE_ROLE_KEY", "SUPABASE_ANON_KEY",
+                 "PORT", "WHATSRAG_HOST", "WHATSRAG_DB", "WHATSRAG_WORKERS", "WHATSRAG_MAX_BODY", "WHATSRAG_API_KEY",
+                 "WHATSRAG_REQUEST_TIMEOUT", "WHATSRAG_OUTBOUND_TIMEOUT", "WHATSRAG_MAX_ATTEMPTS",
+                 "WHATSRAG_RETRY_SECONDS", "WHATSRAG_LEASE_SECONDS", "LOG_LEVEL"):
+        assert f'"{name}"' in source, name
+        assert f"\n{name}=" in "\n" + example or f"\n# {name}=" in "\n" + example, name
+
+
+# ---------------------------------------------------------------------------------------------
+# No token, secret, phone number or message text in the logs at INFO
+# ---------------------------------------------------------------------------------------------
+
+def test_nothing_personal_or_secret_is_logged_at_info(tmp_path, service_factory, caplog):
+    secrets = {"api_key": "api-key-value", "access_token": "access-token-value",
+               "openai_api_key": None, "phone_number_id": "987650001"}
+    with caplog.at_level(logging.INFO):
+        for level, line in whatsrag.describe(make_config(tmp_path, **secrets)):
+            logging.getLogger("whatsrag").log(level, line)
+        service = service_factory(start_workers=True, **secrets)
+        server_client = WSGIClient(whatsrag.App(service))
+        server_client.request("GET", "/webhook", query=f"hub.mode=subscribe&hub.verify_token={VERIFY_TOKEN}&hub.challenge=1")
+        server_client.request("GET", "/webhook", query="hub.mode=subscribe&hub.verify_token=guess-token&hub.challenge=1")
+        for path in fixture_files():
+            server_client.post_webhook(path.read_bytes())
+        server_client.post_webhook(webhook_body(text_message("wamid.log1", SALE)), secret="wrong")
+        server_client.post_webhook(webhook_body(text_message("wamid.log2", SALE)))
+        server_client.request("GET", "/search", query="q=Submariner+secret+query",
+                              headers={"Authorization": "Bearer api-key-value"})
+        wait_until(lambda: service.journal.counts()["pending"] == 0)
+        (tmp_path / "f").mkdir()
+        failing = unreachable_openai_service(make_config(tmp_path / "f", max_attempts=1))
+        WSGIClient(whatsrag.App(failing)).post_webhook(webhook_body(text_message("wamid.log3", SALE)))
+        whatsrag.drain(failing)
+        failing.close()
+    logged = "\n".join(record.getMessage() for record in caplog.records if record.levelno >= logging.INFO)
+    assert "parked" in logged and "webhook refused" in logged      # the log did record these events
+    forbidden = [APP_SECRET, VERIFY_TOKEN, "guess-token", "api-key-value", "access-token-value", "987650001",
+                 "33612345678", "972987654321", "16505551234", "Body Text", "Submariner", "secret query",
+                 "Updated image caption", "wamid.log"]
+    assert [word for word in forbidden if word in logged] == []
