@@ -9,25 +9,34 @@ already seen, reads every text with `extract`, and hands the messages to `store.
 functions serve the HTTP routes, the CLI (`replay`, `stats`, `search`) and the tests.
 """
 import argparse
+import contextlib
 import hashlib
 import hmac
 import ipaddress
 import json
 import logging
+import itertools
 import os
+import re
 import signal
 import socket
+import sqlite3
 import sys
 import threading
 import time
 from dataclasses import dataclass, field, fields
+from datetime import timezone
 from http.server import BaseHTTPRequestHandler
 from socketserver import ThreadingMixIn
 from typing import Callable, Mapping
 from urllib.parse import parse_qs
 from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
+from zoneinfo import ZoneInfo
+
+import requests
 
 from extract import Extraction, extract
+from extract.chat import ChatError, ChatReport, group_from_filename, open_export, parse_lines
 import store as listings
 from store import StoredMessage, StoreError
 from store.journal import Journal, JournalError, LeaseLost, Outcome
@@ -70,6 +79,11 @@ class Config:
     retry_seconds: float = 5.0              # WHATSRAG_RETRY_SECONDS: first back-off, doubled each failure
     lease_seconds: float = 300.0            # WHATSRAG_LEASE_SECONDS: a claimed body is retaken after this
     log_level: str = "INFO"                 # LOG_LEVEL
+    answer_model: str = "gpt-4o-mini"       # WHATSRAG_ANSWER_MODEL: chat model of /ask when OPENAI_API_KEY is set
+    mark_read: bool = False                 # WHATSRAG_MARK_READ=1: mark inbound messages read
+    auto_reply: bool = False                # WHATSRAG_AUTO_REPLY=1: answer wanted/question messages
+    graph_url: str = "https://graph.facebook.com"   # WHATSAPP_API_URL
+    graph_version: str = "v21.0"            # WHATSAPP_API_VERSION
 
     @classmethod
     def from_env(cls, env: Mapping[str, str] = os.environ) -> "Config":
@@ -88,6 +102,12 @@ class Config:
             if value < low:
                 raise ConfigError(f"{name}={raw!r} must be at least {low}")
             return value
+
+        def flag(name):
+            raw = (text(name) or "0").lower()
+            if raw not in ("0", "1", "true", "false", "yes", "no", "on", "off"):
+                raise ConfigError(f"{name}={raw!r} is not a switch (1 or 0)")
+            return raw in ("1", "true", "yes", "on")
 
         service_key = text("SUPABASE_SERVICE_ROLE_KEY")
         level = text("LOG_LEVEL", "INFO").upper()
@@ -111,7 +131,10 @@ class Config:
             max_attempts=number("WHATSRAG_MAX_ATTEMPTS", int, cls.max_attempts, 1),
             retry_seconds=number("WHATSRAG_RETRY_SECONDS", float, cls.retry_seconds, 0.0),
             lease_seconds=number("WHATSRAG_LEASE_SECONDS", float, cls.lease_seconds, 1.0),
-            log_level=level)
+            log_level=level,
+            answer_model=text("WHATSRAG_ANSWER_MODEL", cls.answer_model),
+            mark_read=flag("WHATSRAG_MARK_READ"), auto_reply=flag("WHATSRAG_AUTO_REPLY"),
+            graph_url=text("WHATSAPP_API_URL", cls.graph_url), graph_version=text("WHATSAPP_API_VERSION", cls.graph_version))
 
     @property
     def supabase_on(self) -> bool:
@@ -136,7 +159,9 @@ def describe(config: Config) -> list[tuple[int, str]]:
                             f"signature check {on[bool(config.app_secret)]}, "
                             f"OpenAI embeddings {on[bool(config.openai_api_key)]}, "
                             f"Supabase {on[config.supabase_on]}, WhatsApp API {on[config.whatsapp_api_on]}, "
-                            f"/search key {on[bool(config.api_key)]}")]
+                            f"/search key {on[bool(config.api_key)]}; answers by "
+                            f"{config.answer_model if config.openai_api_key else 'the listings'}, "
+                            f"mark-read {on[config.mark_read]}, auto-reply {on[config.auto_reply]}")]
     if not config.app_secret:
         lines.append((logging.WARNING, "WHATSAPP_APP_SECRET is not set: webhook signatures are NOT checked, "
                                        "anyone who can reach /webhook can post messages"))
@@ -281,6 +306,7 @@ class Delivery:
     statuses: tuple[Status, ...] = ()
     errors: tuple[WebhookError, ...] = ()        # value.errors: app- or system-level problems
     skipped: int = 0                             # items without an id: cannot be deduplicated, counted
+    source: str = "webhook"                      # "import": a chat export's messages (see import_body)
 
     @classmethod
     def from_payload(cls, payload: dict) -> "Delivery":
@@ -302,7 +328,8 @@ class Delivery:
                     else:
                         skipped += 1
                 errors.extend(_errors(value.get("errors")))
-        return cls(tuple(messages), tuple(statuses), tuple(errors), skipped)
+        return cls(tuple(messages), tuple(statuses), tuple(errors), skipped,
+                   "import" if payload.get("source") == "import" else "webhook")
 
 
 def ignore_reason(payload: dict) -> str | None:
@@ -456,6 +483,7 @@ class Service:
     pool: "WorkerPool | None" = None
     followups: list = field(default_factory=list)       # fn(service, [(Message, StoredMessage)])
     health_checks: dict = field(default_factory=dict)   # component name -> fn() -> (ok, detail)
+    answerer: "ChatAnswerer | None" = None              # the chat model of /ask; None: the listings answer
 
     def wake(self):
         if self.pool:
@@ -478,16 +506,18 @@ def open_service(config: Config, *, workers: bool = True) -> Service:
                                           timeout=config.outbound_timeout),
                       listings.open_embedder(config.openai_api_key, config.embedding_model,
                                              timeout=config.outbound_timeout))
+    service.answerer = open_answerer(config)
+    install_replies(service)
     if workers:
         service.pool = WorkerPool(service, config.workers)
         service.pool.start()
     return service
 
 
-def stored_message(message: Message, extraction: Extraction) -> StoredMessage:
+def stored_message(message: Message, extraction: Extraction, source: str = "webhook") -> StoredMessage:
     """An edit is stored under the id of the message it edits: the upsert replaces the old text."""
     return StoredMessage(message.edits or message.message_id, message.text, message.timestamp,
-                         message.sender_id, message.contact_name, message.group_id, "webhook", extraction)
+                         message.sender_id, message.contact_name, message.group_id, source, extraction)
 
 
 EXTRACTION_COUNTERS = {"sale": "sales_detected", "wanted": "wanted_detected",
@@ -526,7 +556,7 @@ def process(service: Service, claim) -> None:
     new = service.journal.unseen([m.key for m in delivery.messages])
     batch = {m.key: m for m in delivery.messages if m.key in new}          # one per id, even within a body
     extracted = {key: extract(m.text) for key, m in batch.items() if m.text}
-    stored = {key: stored_message(batch[key], x) for key, x in extracted.items()}
+    stored = {key: stored_message(batch[key], x, delivery.source) for key, x in extracted.items()}
     if stored:
         listings.index(service.store, service.embedder, list(stored.values()))
     outcomes = [Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages]
@@ -621,6 +651,84 @@ class WorkerPool:
             if not busy:
                 self._wakeup.wait(self.poll)
                 self._wakeup.clear()
+
+
+# =============================================================================================
+# Chat import: a WhatsApp "Export chat" file through the same journal and workers as a webhook
+# =============================================================================================
+
+IMPORT_BATCH = 500          # messages per journalled body: one commit each, bounded memory
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    group: str
+    report: dict                # the parser's counts: lines, messages, system, media, deleted, malformed...
+    new: int                    # messages this run journalled
+    already: int                # messages an earlier (or interrupted) import had recorded already
+    listings: int               # listings the extractor found in the messages stored by this run
+    seconds: float
+
+    def lines(self) -> list[str]:
+        report = self.report
+        bad = ""
+        if report["malformed"]:
+            more = ", ..." if report["malformed"] > len(report["malformed_lines"]) else ""
+            bad = f" (lines {', '.join(map(str, report['malformed_lines']))}{more})"
+        return [f"group {self.group!r}: {report['lines']:,} lines, {report['messages']:,} messages "
+                f"({self.new:,} new, {self.already:,} already imported), {self.listings:,} listings found",
+                f"skipped: {report['system']:,} system lines, {report['deleted']:,} deleted messages; "
+                f"{report['media']:,} media kept with their captions, {report['edited']:,} edited",
+                f"malformed lines: {report['malformed']:,}{bad}; dates read {report['date_order']}",
+                f"{self.seconds:.1f} s, {report['lines'] / max(self.seconds, 1e-9):,.0f} lines/s"]
+
+
+def import_body(messages) -> bytes:
+    """Chat messages as a webhook-shaped body marked source "import": the workers treat it like any other."""
+    changes = [{"field": "messages", "value": {
+        "messaging_product": "whatsapp", "metadata": {},
+        "contacts": [{"profile": {"name": m.sender}, "wa_id": m.sender_phone}],
+        "messages": [{"id": m.message_id, "from": m.sender_phone, "timestamp": str(m.timestamp),
+                      "type": "text", "text": {"body": m.text}, "group_id": m.group}]}} for m in messages]
+    return json.dumps({"object": "whatsapp_business_account", "source": "import",
+                       "entry": [{"id": "import", "changes": changes}]}, ensure_ascii=False).encode()
+
+
+def _batches(items, size: int):
+    items = iter(items)
+    while batch := list(itertools.islice(items, size)):
+        yield batch
+
+
+def import_chat(service: Service, path, group: str | None = None, tz=timezone.utc,
+                progress: Callable | None = None) -> ImportSummary:
+    """Journal an export's messages in batches and process them; ids already seen are not journalled again,
+    so re-importing adds nothing and an interrupted import resumes (its journalled bodies first)."""
+    group = group or group_from_filename(path)
+    report, found = ChatReport(), {"new": 0, "already": 0, "listings": 0}
+
+    def count_listings(_service, fresh):
+        found["listings"] += sum(len(stored.extraction.listings) for _, stored in fresh)
+
+    started = time.monotonic()
+    service.followups.append(count_listings)
+    try:
+        drain(service)
+        with open_export(path) as lines:
+            for batch in _batches(parse_lines(lines, group, tz=tz, report=report), IMPORT_BATCH):
+                unseen = service.journal.unseen([f"msg:{m.message_id}" for m in batch])
+                todo = [m for m in batch if f"msg:{m.message_id}" in unseen]
+                found["new"] += len(todo)
+                found["already"] += len(batch) - len(todo)
+                if todo:
+                    service.journal.append(import_body(todo))
+                    drain(service)
+                if progress:
+                    progress(report, found["listings"], time.monotonic() - started)
+    finally:
+        service.followups.remove(count_listings)
+    return ImportSummary(group, report.to_dict(), found["new"], found["already"], found["listings"],
+                         time.monotonic() - started)
 
 
 # =============================================================================================
@@ -729,7 +837,8 @@ def search_refusal(config: Config, request: Request) -> Response | None:
 FILTER_FIELDS = {"brand": str, "model": str, "type": str, "currency": str, "min_price": float, "max_price": float}
 
 
-def search_params(request: Request, max_body: int) -> tuple[str, int, "listings.SearchFilters"] | Response:
+def search_params(request: Request, max_body: int, text_key: str = "query"
+                  ) -> tuple[str, int, "listings.SearchFilters"] | Response:
     """The query, limit and filters of GET ?q=&limit=&brand=... or POST {"query", "limit", "filters"}."""
     if request.method == "POST":
         body = read_body(request, max_body)
@@ -746,7 +855,7 @@ def search_params(request: Request, max_body: int) -> tuple[str, int, "listings.
         query, limit = request.query.get("q"), request.query.get("limit", "10")
         raw_filters = {name: request.query[name] for name in FILTER_FIELDS if request.query.get(name)}
     if not isinstance(query, str) or not query.strip():
-        return error_response(400, "a non-empty query is required (q= or \"query\")")
+        return error_response(400, f'a non-empty {text_key} is required (q= or "{text_key}")')
     unknown = set(raw_filters) - set(FILTER_FIELDS)
     if unknown:
         return error_response(400, f"unknown filters: {', '.join(sorted(map(str, unknown)))}")
@@ -778,6 +887,343 @@ def search(service: Service, request: Request) -> Response:
 
 
 # =============================================================================================
+# Answers: retrieve with search, then answer from the retrieved listings only, citing them
+# =============================================================================================
+
+ANSWER_LIMIT = 5
+CURRENCY_SIGNS = {"EUR": "€", "USD": "$", "GBP": "£", "CHF": "CHF", "HKD": "HK$", "JPY": "¥", "AED": "AED"}
+# The composed answer's words, per language of the question (extract() tells it).
+ANSWER_WORDS = {
+    "en": {"sale": "for sale", "wanted": "wanted", "trade": "for trade", "question": "asked about",
+           "other": "mentioned", "none": "No listing matches that yet.", "no_price": "price not given",
+           "full_set": "full set", "box": "box only", "papers": "papers only", "watch": "watch",
+           "thousands": ",", "messages": "matching messages"},
+    "fr": {"sale": "à vendre", "wanted": "recherché", "trade": "à échanger", "question": "en question",
+           "other": "mentionné", "none": "Aucune annonce ne correspond pour l'instant.",
+           "no_price": "prix non indiqué", "full_set": "full set", "box": "boîte seule",
+           "papers": "papiers seuls", "watch": "montre", "thousands": " ",
+           "messages": "messages correspondants"},
+}
+ANSWER_INSTRUCTIONS = (
+    "You help watch dealers find what their WhatsApp groups have offered or asked for. Answer the "
+    "question using ONLY the listings given, briefly, in the language of the question. Cite every listing "
+    "you mention by its id in square brackets, like [id]. Never mention a watch, price, seller or listing "
+    "that is not given; if none of the listings answers the question, say so.")
+CITATION = re.compile(r"\[([^\[\]\n]{1,400})\]")        # [id] or [id1, id2]
+
+
+class AnswerError(Exception):
+    """The chat model could not answer (network, quota, refusal): the listings answer instead."""
+
+
+@dataclass(frozen=True)
+class Answer:
+    answer: str
+    citations: tuple[str, ...]      # message ids of retrieved results, in the order the answer uses them
+    results: tuple                  # store.SearchHit, best first
+
+    def to_dict(self) -> dict:
+        return {"answer": self.answer, "citations": list(self.citations),
+                "results": [hit.to_dict() for hit in self.results]}
+
+
+def price_text(listing, words: dict) -> str:
+    if listing.price is None:
+        return words["no_price"]
+    amount = f"{listing.price:,.0f}" if float(listing.price).is_integer() else f"{listing.price:,.2f}"
+    sign = CURRENCY_SIGNS.get(listing.currency or "", listing.currency or "")
+    return f"{amount.replace(',', words['thousands'])} {sign}".strip()
+
+
+def listing_details(listing, words: dict) -> str:
+    kit = words["full_set"] if listing.box and listing.papers else \
+        words["box"] if listing.box else words["papers"] if listing.papers else None
+    parts = (str(listing.year) if listing.year else None, listing.condition, kit)
+    return ", ".join(part for part in parts if part)
+
+
+def compose_answer(hits, language: str | None) -> str:
+    """'3 Rolex Submariner for sale: 12,900 € (2021, full set), ...' from the hits alone, nothing else."""
+    words = ANSWER_WORDS.get(language or "en", ANSWER_WORDS["en"])
+    if not hits:
+        return words["none"]
+    groups: dict[tuple[str, str], list[str]] = {}
+    for hit in hits:
+        listing = hit.listing
+        if listing is None:                         # a message with no listing read in it: quoted
+            kind, label = "", words["messages"]
+            description = f"“{' '.join((hit.text or '').split())[:80]}”"
+        else:
+            kind = hit.type
+            label = " ".join(p for p in (listing.brand, listing.model) if p) or listing.reference or words["watch"]
+            details = listing_details(listing, words)
+            description = price_text(listing, words) + (f" ({details})" if details else "")
+        groups.setdefault((kind, label), []).append(description)
+    return "; ".join(f"{len(found)} {label}{' ' + words.get(kind, kind) if kind else ''}: {', '.join(found)}"
+                     for (kind, label), found in groups.items()) + "."
+
+
+def listings_context(hits) -> str:
+    """The retrieved listings as the model sees them: id, type, extracted fields, date, text."""
+    lines = []
+    for hit in hits:
+        fields_ = {k: v for k, v in (hit.listing.to_dict() if hit.listing else {}).items() if v is not None}
+        when = time.strftime("%Y-%m-%d", time.gmtime(hit.timestamp))
+        lines.append(f"[{hit.message_id}] {hit.type}, {when}, {json.dumps(fields_, ensure_ascii=False)}\n"
+                     f"    {' '.join((hit.text or '').split())[:500]}")
+    return "\n".join(lines)
+
+
+class ChatAnswerer:
+    """Answers with an OpenAI chat completion; the client is injected (the `openai` package's, or a test's)."""
+
+    def __init__(self, client, model: str, errors: tuple = ()):
+        self.client, self.model, self.errors = client, model, errors
+
+    def __call__(self, question: str, hits) -> str:
+        try:
+            response = self.client.chat.completions.create(
+                model=self.model, temperature=0, max_tokens=600,
+                messages=[{"role": "system", "content": ANSWER_INSTRUCTIONS},
+                          {"role": "user", "content": f"Question: {question}\n\nListings:\n{listings_context(hits)}"}])
+        except self.errors as exc:
+            raise AnswerError(type(exc).__name__) from exc
+        return (response.choices[0].message.content or "").strip()
+
+
+def open_answerer(config: Config) -> ChatAnswerer | None:
+    if not config.openai_api_key:
+        return None
+    import openai       # only when a key asks for it
+    client = openai.OpenAI(api_key=config.openai_api_key, timeout=config.outbound_timeout, max_retries=2)
+    return ChatAnswerer(client, config.answer_model, (openai.OpenAIError,))
+
+
+def cited(text: str, hits) -> tuple[list[str], list[str]]:
+    """(ids cited that were retrieved, in order; ids cited that were not)."""
+    retrieved = {hit.message_id for hit in hits}
+    ids = [part for group in CITATION.findall(text) for part in re.split(r"[,;\s]+", group) if part]
+    return list(dict.fromkeys(i for i in ids if i in retrieved)), [i for i in ids if i not in retrieved]
+
+
+def answer(service: Service, question: str, filters=None, limit: int = ANSWER_LIMIT,
+           exclude: frozenset = frozenset()) -> Answer:
+    """Search, then answer only from what was found: the chat model if configured, else the listings
+    themselves. A model answer citing anything not retrieved is discarded for the listings' own."""
+    hits = [hit for hit in listings.search(service.store, service.embedder, question, filters,
+                                           limit + len(exclude)) if hit.message_id not in exclude][:limit]
+    if hits and service.answerer:
+        try:
+            text = service.answerer(question, hits)
+            good, invented = cited(text, hits)
+            if text and not invented:
+                return Answer(text, tuple(good), tuple(hits))
+            log.warning("chat model answer discarded: %d citations of nothing retrieved", len(invented))
+        except AnswerError as exc:
+            log.warning("chat model failed (%s): answering from the listings", exc)
+    language = extract(question).language
+    return Answer(compose_answer(hits, language), tuple(dict.fromkeys(h.message_id for h in hits)), tuple(hits))
+
+
+def ask(service: Service, request: Request) -> Response:
+    """POST /ask {"question", "limit", "filters"} or GET /ask?q=: same authorisation as /search."""
+    refused = search_refusal(service.config, request)
+    if refused:
+        return refused
+    params = search_params(request, service.config.max_body, text_key="question")
+    if isinstance(params, Response):
+        return params
+    question, limit, filters = params
+    try:
+        return json_response(200, answer(service, question, filters, min(limit, 20)).to_dict())
+    except StoreError as exc:
+        log.error("ask failed: %s", type(exc).__name__)
+        return error_response(503, f"search unavailable: {exc}")
+
+
+# =============================================================================================
+# WhatsApp replies: mark-read and opt-in answers through the Graph API, journaled, sent once
+# =============================================================================================
+
+GRAPH_RETRIED = frozenset({1, 2, 4, 80007, 130429, 131000, 131016, 131056})   # passing: back off, retry
+GRAPH_FINAL = {             # retrying cannot help: logged and counted
+    131026: "message undeliverable", 131047: "more than 24 hours since the customer wrote",
+    131049: "not delivered by Meta to protect the ecosystem", 131050: "user stopped marketing messages",
+    131051: "unsupported message type", 368: "temporarily blocked for policy violations",
+    131031: "business account locked", 190: "access token expired or invalid"}
+BROKEN_CODES = frozenset({190, 131031, 368})     # the WhatsApp component is failing until someone acts
+REPLY_WINDOW = 24 * 3600 - 300       # customer-service window, less a margin for our own delay
+REPLY_TO = {"wanted": "sale", "question": None}  # message type answered -> listing type offered
+MAX_REPLY = 4096                     # Meta's limit on text.body
+
+
+class GraphError(Exception):
+    def __init__(self, code: int | None, reason: str, retryable: bool):
+        super().__init__(f"{code}: {reason}")
+        self.code, self.reason, self.retryable = code, reason, retryable
+
+
+def graph_error(response) -> GraphError:
+    """Meta's {"error": {"code", "message", ...}} read once; the code decides whether to retry."""
+    try:
+        error = _dict(response.json().get("error"))
+    except ValueError:
+        error = {}
+    code = error.get("code") if isinstance(error.get("code"), int) else None
+    retryable = code in GRAPH_RETRIED or (code not in GRAPH_FINAL and response.status_code >= 500)
+    return GraphError(code, GRAPH_FINAL.get(code) or f"HTTP {response.status_code}", retryable)
+
+
+class GraphClient:
+    """POST /{phone-number-id}/messages through one requests.Session, with back-off on passing errors.
+    A send whose answer never came is not repeated (Meta may have delivered it); a mark-read is."""
+
+    def __init__(self, session, base_url: str, version: str, phone_number_id: str, access_token: str,
+                 timeout: float, attempts: int = 4, backoff: float = 1.0, sleep=time.sleep):
+        self.session, self.timeout, self.attempts, self.backoff, self.sleep = session, timeout, attempts, backoff, sleep
+        self.url = f"{base_url.rstrip('/')}/{version}/{phone_number_id}/messages"
+        self.headers = {"Authorization": f"Bearer {access_token}"}
+
+    def post(self, payload: dict, idempotent: bool = False) -> dict:
+        for attempt in range(1, self.attempts + 1):
+            try:
+                response = self.session.post(self.url, json=payload, headers=self.headers, timeout=self.timeout)
+            except requests.RequestException as exc:
+                error = GraphError(None, type(exc).__name__, idempotent)
+            else:
+                if response.ok:
+                    return response.json()
+                error = graph_error(response)
+            if not error.retryable or attempt == self.attempts:
+                raise error
+            delay = self.backoff * 2 ** (attempt - 1)
+            log.warning("Graph API error %s (%s), retry %d in %.1f s", error.code, error.reason, attempt, delay)
+            self.sleep(delay)
+        raise AssertionError("unreachable")
+
+    def mark_read(self, message_id: str) -> dict:
+        return self.post({"messaging_product": "whatsapp", "status": "read", "message_id": message_id},
+                         idempotent=True)
+
+    def send_text(self, to: str, body: str, reply_to: str | None = None) -> dict:
+        payload = {"messaging_product": "whatsapp", "recipient_type": "individual", "to": to, "type": "text",
+                   "text": {"preview_url": False, "body": body[:MAX_REPLY]}}
+        if reply_to:
+            payload["context"] = {"message_id": reply_to}
+        return self.post(payload)
+
+
+class ReplyJournal:
+    """One row per (inbound message id, kind) in the service's SQLite file, written durably BEFORE the
+    call: a row means "done or being done", so a retried body or a restart never sends twice."""
+    SCHEMA = """CREATE TABLE IF NOT EXISTS outbound (
+        inbound_id TEXT NOT NULL, kind TEXT NOT NULL,          -- kind: read, reply
+        state TEXT NOT NULL,                                   -- sending, sent, failed
+        wamid TEXT, error_code INTEGER, updated_at REAL NOT NULL,
+        PRIMARY KEY (inbound_id, kind))"""
+
+    def __init__(self, path):
+        self.path = path
+        with self._db() as db:
+            db.execute(self.SCHEMA)
+
+    @contextlib.contextmanager
+    def _db(self):
+        db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        try:
+            db.execute("PRAGMA synchronous=FULL")
+            yield db
+        finally:
+            db.close()
+
+    def reserve(self, inbound_id: str, kind: str) -> bool:
+        with self._db() as db:
+            return db.execute("INSERT OR IGNORE INTO outbound (inbound_id, kind, state, updated_at) "
+                              "VALUES (?, ?, 'sending', ?)", (inbound_id, kind, time.time())).rowcount == 1
+
+    def settle(self, inbound_id: str, kind: str, state: str, wamid: str | None = None, code: int | None = None):
+        with self._db() as db:
+            db.execute("UPDATE outbound SET state = ?, wamid = ?, error_code = ?, updated_at = ? "
+                       "WHERE inbound_id = ? AND kind = ?", (state, wamid, code, time.time(), inbound_id, kind))
+
+    def counts(self) -> dict:
+        """{"read_sent": n, "reply_failed": n, "error_131047": n, ...}"""
+        with self._db() as db:
+            rows = db.execute("SELECT kind || '_' || state, count(*) FROM outbound GROUP BY 1").fetchall()
+            rows += db.execute("SELECT 'error_' || error_code, count(*) FROM outbound "
+                               "WHERE error_code IS NOT NULL GROUP BY 1").fetchall()
+        return dict(rows)
+
+    def health(self) -> tuple[bool, str]:
+        with self._db() as db:
+            last = db.execute("SELECT state, error_code FROM outbound WHERE state != 'sending' "
+                              "ORDER BY updated_at DESC LIMIT 1").fetchone()
+        broken = bool(last) and last[1] in BROKEN_CODES
+        return not broken, f"last error {last[1]}" if broken else "ok"
+
+
+class Replies:
+    """The follow-up hook: mark each new webhook message read, and answer wanted/question messages with
+    the best matches (opt-in), quoting them, inside the 24-hour window, 1:1 chats only."""
+
+    def __init__(self, client: GraphClient, journal: ReplyJournal, mark_read: bool, auto_reply: bool,
+                 clock=time.time):
+        self.client, self.journal, self.mark_read, self.auto_reply, self.clock = \
+            client, journal, mark_read, auto_reply, clock
+
+    def __call__(self, service: Service, fresh: list) -> None:
+        for message, stored in fresh:
+            if stored.source != "webhook":          # imported history is never answered
+                continue
+            if self.mark_read:
+                self.once(message.message_id, "read", lambda: self.client.mark_read(message.message_id))
+            if self.auto_reply and stored.extraction.type in REPLY_TO and message.sender_id and not message.group_id:
+                if self.clock() - message.timestamp > REPLY_WINDOW:
+                    log.info("no reply: the message is older than WhatsApp's 24-hour window")
+                    continue
+                text = self.reply_text(service, message, stored)
+                if text:
+                    self.once(message.message_id, "reply",
+                              lambda: self.client.send_text(message.sender_id, text, message.message_id))
+
+    @staticmethod
+    def reply_text(service: Service, message, stored) -> str | None:
+        wanted = REPLY_TO[stored.extraction.type]
+        found = answer(service, message.text, listings.SearchFilters(type=wanted) if wanted else None,
+                       limit=3, exclude=frozenset({stored.message_id}))
+        return found.answer if found.citations else None
+
+    def once(self, inbound_id: str, kind: str, call: Callable[[], dict]) -> None:
+        if not self.journal.reserve(inbound_id, kind):
+            log.debug("%s for this message was sent before: not again", kind)
+            return
+        try:
+            result = call()
+        except GraphError as exc:
+            self.journal.settle(inbound_id, kind, "failed", code=exc.code)
+            log.warning("WhatsApp %s not sent: error %s (%s)", kind, exc.code, exc.reason)
+            return
+        wamid = next((m.get("id") for m in _list(result.get("messages")) if isinstance(m, dict)), None)
+        self.journal.settle(inbound_id, kind, "sent", wamid=wamid)
+
+
+def install_replies(service: Service) -> None:
+    """Add the Replies hook when WHATSRAG_MARK_READ or WHATSRAG_AUTO_REPLY asks for it."""
+    config = service.config
+    if not (config.mark_read or config.auto_reply):
+        return
+    if not config.whatsapp_api_on:
+        log.warning("WHATSRAG_MARK_READ / WHATSRAG_AUTO_REPLY need WHATSAPP_ACCESS_TOKEN and "
+                    "WHATSAPP_PHONE_NUMBER_ID: WhatsApp replies stay off")
+        return
+    client = GraphClient(requests.Session(), config.graph_url, config.graph_version, config.phone_number_id,
+                         config.access_token, config.outbound_timeout)
+    replies = Replies(client, ReplyJournal(config.db_path), config.mark_read, config.auto_reply)
+    service.followups.append(replies)
+    service.health_checks["whatsapp_replies"] = replies.journal.health
+
+
+# =============================================================================================
 # HTTP: a plain WSGI callable, and the standard library's threaded server with keep-alive
 # =============================================================================================
 
@@ -787,6 +1233,8 @@ ROUTES = {      # (method, path) -> fn(service, request) -> Response; other sect
     ("GET", "/health"): lambda service, request: health(service),
     ("GET", "/search"): search,
     ("POST", "/search"): search,
+    ("GET", "/ask"): ask,
+    ("POST", "/ask"): ask,
 }
 
 
@@ -955,7 +1403,7 @@ def make_http_server(service: Service, host: str, port: int) -> ThreadingServer:
 
 
 # =============================================================================================
-# CLI: serve (default), replay, stats, extract, search
+# CLI: serve (default), replay, stats, extract, search, import, ask
 # =============================================================================================
 
 def setup_logging(level: str = "INFO"):
@@ -1059,6 +1507,57 @@ def cli_search(args) -> int:
     return 0
 
 
+def cli_import(args) -> int:
+    """A WhatsApp chat export (.txt or .zip) through the pipeline; progress on a terminal, a summary after."""
+    config = Config.from_env()
+    setup_logging(config.log_level)
+    try:
+        tz = ZoneInfo(args.tz)
+    except (ValueError, KeyError) as exc:       # ZoneInfoNotFoundError is a KeyError
+        print(f"whatsrag: unknown time zone {args.tz!r}: {exc}", file=sys.stderr)
+        return 2
+    tty = sys.stderr.isatty()
+
+    def progress(report, found, seconds):
+        if tty:
+            sys.stderr.write(f"\r{report.messages:,} messages read, {found:,} listings found, "
+                             f"{report.messages / max(seconds, 1e-9):,.0f} messages/s ")
+            sys.stderr.flush()
+
+    service = open_service(config, workers=False)
+    try:
+        summary = import_chat(service, args.file, args.group, tz, progress)
+    except ChatError as exc:
+        print(f"whatsrag: {exc}", file=sys.stderr)
+        return 2
+    finally:
+        service.close()
+    if tty:
+        sys.stderr.write("\n")
+    print("\n".join(summary.lines()))
+    if summary.report["lines"] and not summary.report["messages"]:
+        print(f"whatsrag: no WhatsApp messages found in {args.file}: is it a chat export?", file=sys.stderr)
+        return 1
+    return 0
+
+
+def cli_ask(args) -> int:
+    config = Config.from_env()
+    setup_logging("WARNING")
+    service = open_service(config, workers=False)
+    try:
+        found = answer(service, " ".join(args.question), limit=args.limit)
+    finally:
+        service.close()
+    print(found.answer)
+    for hit in found.results:
+        mark = "*" if hit.message_id in found.citations else " "
+        when = time.strftime("%Y-%m-%d", time.gmtime(hit.timestamp))
+        print(f" {mark} [{hit.message_id}] {hit.type:<8} {hit.sender_name or '?'}, {when}: "
+              f"{' '.join((hit.text or '').split())[:100]}")
+    return 0
+
+
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(prog="whatsrag", description=__doc__.splitlines()[0])
     parser.set_defaults(run=cli_serve)
@@ -1076,6 +1575,15 @@ def main(argv=None) -> int:
     find.add_argument("query", nargs="+")
     find.add_argument("--limit", type=int, default=10)
     find.set_defaults(run=cli_search)
+    bring = commands.add_parser("import", help="import a WhatsApp chat export (.txt or .zip)")
+    bring.add_argument("file")
+    bring.add_argument("--group", help="group name (default: from the file name)")
+    bring.add_argument("--tz", default="UTC", help="time zone of the exporting phone (default UTC)")
+    bring.set_defaults(run=cli_import)
+    question = commands.add_parser("ask", help="answer a question from the stored listings")
+    question.add_argument("question", nargs="+")
+    question.add_argument("--limit", type=int, default=ANSWER_LIMIT)
+    question.set_defaults(run=cli_ask)
     args = parser.parse_args(argv)
     try:
         return args.run(args)
