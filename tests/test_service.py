@@ -434,3 +434,51 @@ def test_nothing_personal_or_secret_is_logged_at_info(tmp_path, service_factory,
                  "33612345678", "972987654321", "16505551234", "Body Text", "Submariner", "secret query",
                  "Updated image caption", "wamid.log"]
     assert [word for word in forbidden if word in logged] == []
+
+
+# ---------------------------------------------------------------------------------------------
+# CLI and WSGI entry points
+# ---------------------------------------------------------------------------------------------
+
+def run_cli(*args, env=None, stdin=None, cwd=ROOT):
+    return subprocess.run([sys.executable, str(ROOT / "whatsrag.py"), *args], cwd=cwd, input=stdin, text=True,
+                          capture_output=True, env={**os.environ, **(env or {})}, timeout=120)
+
+
+def test_cli_replay_then_stats(tmp_path):
+    env = {"WHATSRAG_DB": str(tmp_path / "cli.db"), "WHATSAPP_APP_SECRET": APP_SECRET}
+    files = [str(path) for path in fixture_files()]
+    replay = run_cli("replay", *files, env=env)
+    assert replay.returncode == 0, replay.stderr
+    assert replay.stdout.count(": 200 ") == 40
+    stats = run_cli("stats", env=env)
+    report = json.loads(stats.stdout)
+    assert report["runtime_stats"]["messages_received"] == 12 and report["duplicates"] == 18
+    assert report["pending"] == 0 and report["parked"] == 0
+    bad = tmp_path / "bad.json"
+    bad.write_text("[1, 2]")
+    refused = run_cli("replay", str(bad), env=env)
+    assert refused.returncode == 1 and ": 400 " in refused.stdout
+
+
+def test_cli_extract_jsonl_keeps_order_one_line_each():
+    texts = ["Rolex Submariner 116610LN 9500€", "bonjour", "WTB Omega Speedmaster", "é ü ß"]
+    feed = "".join(json.dumps({"text": text}, ensure_ascii=False) + "\n" for text in texts)
+    run = run_cli("extract", "--jsonl", stdin=feed)
+    assert run.returncode == 0, run.stderr
+    lines = [json.loads(line) for line in run.stdout.splitlines()]
+    assert lines == [whatsrag.extract(text).to_dict() for text in texts]
+    single = run_cli("extract", texts[0])
+    assert json.loads(single.stdout) == whatsrag.extract(texts[0]).to_dict()
+
+
+def test_import_has_no_side_effect_and_the_app_builds_itself_on_first_request(tmp_path):
+    code = ("import os, io, json, whatsrag; assert not os.path.exists('whatsrag.db'); "
+            "environ = {'REQUEST_METHOD': 'GET', 'PATH_INFO': '/health', 'wsgi.input': io.BytesIO()}; "
+            "out = {}; body = b''.join(whatsrag.app(environ, lambda s, h: out.update(s=s))); "
+            "print(out['s'], json.loads(body)['status'], os.path.exists('lazy.db'))")
+    run = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, capture_output=True, text=True, timeout=60,
+                         env={**os.environ, "PYTHONPATH": str(ROOT), "WHATSRAG_DB": "lazy.db"})
+    assert run.returncode == 0, run.stderr
+    assert run.stdout.split() == ["200", "OK", "healthy", "True"]
+    assert not (tmp_path / "whatsrag.db").exists()
