@@ -49,5 +49,8 @@ class Extraction:
 
 
 def extract(text: str) -> Extraction:
-    """Placeholder until the extractor lands (issue 3): reads nothing."""
-    return Extraction()
+    """Read one message the way a dealer does (extract/parse.py has the flow)."""
+    return parse.read(text)
+
+
+from extract import parse  # noqa: E402  (parse builds on the records above)

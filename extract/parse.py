@@ -1,0 +1,657 @@
+"""Reading one message: mentions → watches → listings → Extraction.
+
+The flow, in the order of the sections below:
+  1. normalise the text (same offsets: no-break spaces, curly quotes, full-width brackets; keycap
+     digits "4️⃣2️⃣" are the one change of length, mapped back for spans);
+  2. find every mention: anchors that name a watch (brand, model, reference) and attributes that
+     describe one (price, year, size, condition, box/papers, movement), plus the words between
+     watches (alternatives "ou", exchanges "contre", list commas);
+  3. group anchors into watches, line by line; a brand-only line over other lines is a header
+     (`PATEK`, `Rolex勞力士（HKD）`) whose brand and words govern the lines below;
+  4. give each watch the attributes of its stretch of text, then what its continuation lines,
+     section header and the whole message say ("Tout en TBE", "all prices USD");
+  5. decide the message type, language and confidence.
+"""
+import re
+from dataclasses import dataclass, field, replace
+
+from extract import Extraction, Listing, models, rates, references
+from extract.prices import PriceMatch, find_prices
+from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
+                           BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
+                           CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
+                           LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NOT_THE_BRAND, OPENERS, PASSING,
+                           QUESTION_WORDS, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
+                           words)
+
+RATES = rates.load()
+
+# ── 1. Normalising ───────────────────────────────────────────────────────────────────
+SAME_LENGTH = str.maketrans({
+    "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",     # no-break and thin spaces
+    "’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
+    "–": "-", "—": "-", "‐": "-", "‑": "-", "（": "(", "）": ")", "，": ",", "：": ":",
+})
+KEYCAP_RE = re.compile("[\ufe0f\u20e3]")                             # 4️⃣ = "4" + VS16 + keycap
+
+
+def normalise(text: str) -> tuple[str, list[int] | None]:
+    """Text to read, and (only when keycaps shrank it) each kept char's offset in the original."""
+    text = text.translate(SAME_LENGTH)
+    if "\u20e3" not in text:
+        return text, None
+    kept = [i for i, ch in enumerate(text) if ch not in "\ufe0f\u20e3"]
+    return KEYCAP_RE.sub("", text), kept
+
+
+# ── 2. Mentions ──────────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Anchor:
+    """A stretch of text that names a watch: a brand, a model family, a reference, or several."""
+    start: int
+    end: int
+    brand: str | None = None            # the maker named or implied
+    explicit: bool = False              # the brand is written, not implied by a model/reference
+    model: str | None = None
+    reference: str | None = None
+
+
+@dataclass(frozen=True)
+class Attribute:
+    """A stretch of text that says something about a watch (field, value)."""
+    start: int
+    end: int
+    field: str                          # price | condition | year | size_mm | movement | box_papers
+    value: object
+
+
+def _brand_pattern() -> re.Pattern:
+    spellings = [(spelling, canon) for canon, names in BRANDS.items() for spelling in (names or (canon,))]
+    spellings.sort(key=lambda pair: len(pair[0]), reverse=True)
+    alternatives = "|".join(f"(?P<b{i}>{loose(s)})" for i, (s, _c) in enumerate(spellings))
+    return re.compile(rf"""
+        (?<![A-Za-zÀ-ÿ0-9])                  # a brand starts a word (a CJK name may follow it)
+        (?:{alternatives})                   # one spelling per group, longest first
+        (?![A-Za-zÀ-ÿ])                      # and ends one
+    """, re.IGNORECASE | re.VERBOSE), [c for _s, c in spellings]
+
+
+BRAND_RE, BRAND_OF_GROUP = _brand_pattern()
+ABBREVIATION_RE = re.compile(rf"""
+    (?<![A-Za-z0-9&])                        # a short form stands alone
+    (?:{"|".join(re.escape(a) for a in sorted(BRAND_ABBREVIATIONS, key=len, reverse=True))})
+    (?![A-Za-z&])                            # "AP-HK" and "AP15500" still read, "APR" does not
+""", re.VERBOSE)
+
+
+def find_brands(text: str) -> list[Anchor]:
+    found = [Anchor(m.start(), m.end(), BRAND_OF_GROUP[int(m.lastgroup[1:])], True)
+             for m in BRAND_RE.finditer(text)]
+    found += [Anchor(m.start(), m.end(), BRAND_ABBREVIATIONS[m.group()], True)
+              for m in ABBREVIATION_RE.finditer(text)]
+    return found
+
+
+# The two vocabulary modules of the reference engineer, called from here only.
+def find_models(text: str) -> list[Anchor]:
+    return [Anchor(m.start, m.end, m.brand, False, m.model) for m in models.find_models(text)]
+
+
+def find_references(text: str) -> list[Anchor]:
+    return [Anchor(r.start, r.end, r.brand, False, r.model, r.reference)
+            for r in references.find_references(text)]
+
+
+def merge_anchors(found: list[Anchor]) -> list[Anchor]:
+    """One anchor per stretch: a brand inside a reference or model span joins it."""
+    found.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    merged: list[Anchor] = []
+    for a in found:
+        if merged and a.start < merged[-1].end:
+            last = merged[-1]
+            merged[-1] = Anchor(
+                last.start, max(last.end, a.end),
+                last.brand if last.explicit or not a.explicit else a.brand,
+                last.explicit or a.explicit,
+                last.model or a.model, last.reference or a.reference)
+        else:
+            merged.append(a)
+    return merged
+
+
+# Attributes ------------------------------------------------------------------------
+def _by_value(table: dict) -> re.Pattern:
+    return re.compile("|".join(f"(?P<{value}>{words(*phrases)})" for value, phrases in table.items()),
+                      re.IGNORECASE)
+
+
+CONDITION_RE = _by_value(CONDITIONS)
+NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
+MOVEMENT_RE = re.compile(rf"""
+    (?P<either> (?:{words(*[p for ps in MOVEMENTS.values() for p in ps])})   # "auto ou manuel ?":
+                \s+ (?:ou|or) \s+ (?:un\s+|une\s+|a\s+)?                      # undecided, no value
+                (?:{words(*[p for ps in MOVEMENTS.values() for p in ps])}) )
+  | {_by_value(MOVEMENTS).pattern}
+""", re.IGNORECASE | re.VERBOSE)
+BOX_PAPERS_RE = re.compile("|".join(f"(?P<bp{i}>{words(phrase)})" for i, (phrase, _b, _p)
+                                    in enumerate(BOX_PAPERS)), re.IGNORECASE | re.MULTILINE)
+NEW_CARD_RE = re.compile(r"""
+    (?<![A-Za-z0-9/])                        # dealer shorthand for new with the card's date:
+    [nN] (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
+           | (?P<full>20\d\d) y? )                                  # n2025y, N2023
+    (?![\d/A-Za-z])
+""", re.VERBOSE)
+YEAR_RE = re.compile(r"""
+    (?<![\d/.\-'#A-Za-z])                    # not inside a reference, a date or a number
+    (?: (?:0[1-9]|1[0-2]) [/-] (?P<yy>\d\d) (?![\d/])           # 09/23, 05-24 (month-year)
+      | (?:0?[1-9]|1[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)         # 6/2025, 09/2024
+      | \d{1,2} / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)        # 24/4/24
+      | (?P<plain>19\d\d|20[0-3]\d) y?                            # 2018, 2019y
+    )
+    (?![\d]|\s?[-/]\s?\d|'?s\b|\s?\+|\s?mm)  # not a range (2016-2020), decade (1970's), "2021+"
+""", re.VERBOSE)
+YEAR_BLOCKERS_RE = re.compile(rf"(?:{words(*SERVICE_WORDS)}|années|annees|depuis|since|before|avant)"
+                              r"[^\d\n]{0,12}\Z", re.IGNORECASE)
+YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*(?:service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
+                                    r"onwards|minimum|et\s+plus|\+)", re.IGNORECASE)
+SIZE_RE = re.compile(r"""
+    (?<![\d.,'#/])                            # not a part of a longer number
+    (?P<size> \d{2} (?: [.,] \d{1,2} )? )     # 40 / 43,5 / 41.5
+    (?: \s? (?P<mm>mm) (?![a-z])              # 40mm / 41 mm / 45MM
+      | (?![\d]|[.,]\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b|-)) )
+""", re.VERBOSE | re.IGNORECASE)
+WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")   # ≤ 3 words between
+
+
+def find_attributes(text: str) -> list[Attribute]:
+    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text)]
+    for m in CONDITION_RE.finditer(text):
+        if m.lastgroup == "new" and m.group().lower() == "new" and \
+                NEW_AS_ADJECTIVE_RE.search(text, max(0, m.start() - 12), m.start()):
+            continue                                         # "the new Speedmaster"
+        found.append(Attribute(m.start(), m.end(), "condition", m.lastgroup))
+    for m in MOVEMENT_RE.finditer(text):
+        value = None if m.lastgroup == "either" else m.lastgroup
+        found.append(Attribute(m.start(), m.end(), "movement", value))
+    for m in BOX_PAPERS_RE.finditer(text):
+        _phrase, box, papers = BOX_PAPERS[int(m.lastgroup[2:])]
+        found.append(Attribute(m.start(), m.end(), "box_papers", (box, papers)))
+    for m in NEW_CARD_RE.finditer(text):
+        if m.group("month") and not 1 <= int(m.group("month")) <= 12:
+            continue
+        found.append(Attribute(m.start(), m.end(), "condition", "new"))
+        year = m.group("year") or m.group("full")
+        if year:
+            found.append(Attribute(m.start(), m.end(), "year", int(year) if len(year) == 4 else 2000 + int(year)))
+    for m in YEAR_RE.finditer(text):
+        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or m.group("plain")
+        year = int(digits) if len(digits) == 4 else 2000 + int(digits)
+        if year > 2030 or YEAR_BLOCKERS_RE.search(text, max(0, m.start() - 30), m.start()) \
+                or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()):
+            continue
+        found.append(Attribute(m.start(), m.end(), "year", year))
+    for m in SIZE_RE.finditer(text):
+        size = float(m.group("size").replace(",", "."))
+        if m.group("mm") and 20 <= size <= 60 or not m.group("mm") and 25 <= size <= 50:
+            found.append(Attribute(m.start(), m.end(), "size_mm" if m.group("mm") else "bare_size", size))
+    return found
+
+
+def resolve(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[Anchor], list[Attribute]]:
+    """A written price beats a reference over the same digits; otherwise anchors win."""
+    prices = [a for a in attributes if a.field == "price" and not a.value.bare]
+    anchors = [a for a in anchors if not (a.reference and not a.model and any(
+        p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices))]
+    kept = []
+    for attr in attributes:
+        inside = [a for a in anchors if a.start < attr.end and attr.start < a.end]
+        if not inside:
+            kept.append(attr)
+        elif attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
+            kept.append(attr)                                # "Pelagos 39": a size in the name
+    return anchors, kept
+
+
+# Separators ------------------------------------------------------------------------
+SEPARATOR_RE = re.compile(rf"""
+    (?P<exchange> {words(*EXCHANGE_WORDS[:3])} | (?:{"|".join(EXCHANGE_WORDS[3:])}) )
+  | (?P<alternative> {words(*ALTERNATIVE_WORDS)} )
+  | (?P<list> {words("and", "et")} | [,;+&|/•\n] )
+""", re.IGNORECASE | re.VERBOSE)
+COLLABORATION_RE = re.compile(r"\A\s*[xX×]\s*\Z")
+MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor x 2"
+
+
+def separator(gap: str) -> str | None:
+    """The strongest separator in the text between two anchors: exchange > alternative > list."""
+    kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
+    return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
+
+
+# ── 3. Watches ───────────────────────────────────────────────────────────────────────
+@dataclass
+class Watch:
+    anchors: list
+    joined_by: str | None = None          # the separator before it: alternative, exchange, list
+    header: bool = False
+
+    @property
+    def start(self) -> int:
+        return self.anchors[0].start
+
+    @property
+    def end(self) -> int:
+        return self.anchors[-1].end
+
+    def first(self, name: str):
+        return next((getattr(a, name) for a in self.anchors if getattr(a, name)), None)
+
+    @property
+    def brand(self) -> str | None:
+        explicit = next((a.brand for a in self.anchors if a.explicit and a.brand), None)
+        return explicit or self.first("brand")
+
+
+def same_reference(a: str, b: str) -> bool:
+    """SSC813/SBDL085 aside, one watch's reference written twice: PAM00979 ~ PAM979."""
+    key_a, key_b = (re.sub(r"[^0-9A-Z]", "", r.upper()).replace("0", "") for r in (a, b))
+    return key_a[:5] == key_b[:5]
+
+
+def family_key(model: str | None) -> str:
+    return re.sub(r"[^0-9a-z]", "", (model or "").lower())
+
+
+def compatible_models(a: str, b: str) -> bool:
+    ka, kb = family_key(a), family_key(b)
+    return ka in kb or kb in ka
+
+
+def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
+    """The watches of one line, in order. An anchor opens a new watch when it names something the
+    current one already has (another reference, model or maker) with a separator in between;
+    without one it only describes the current watch ("Tudor Black Bay GMT 'Pepsi'", "16523 Zenith")."""
+    watches: list[Watch] = []
+    for a in anchors:
+        if not watches:
+            watches.append(Watch([a]))
+            continue
+        w = watches[-1]
+        gap = text[w.end:a.start]
+        sep = separator(gap)
+        if a.explicit and w.brand and a.brand != w.brand and COLLABORATION_RE.match(gap):
+            maker = a.brand if a.brand in COLLABORATION_MAKERS else w.brand
+            w.anchors = [replace(x, brand=maker) if x.explicit else x for x in w.anchors] + \
+                [replace(a, brand=maker)]
+            continue
+        opens, moved = opens_new_watch(w, a, sep)
+        if opens:
+            w.anchors = [x for x in w.anchors if x not in moved]
+            watches.append(Watch(moved + [a], joined_by=sep))
+        elif fits(w, a):
+            w.anchors.append(a)
+    return watches
+
+
+def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
+    """Whether anchor `a` starts another watch after `w`, and which of w's last anchors go with it."""
+    ref = w.first("reference")
+    if a.reference and ref and not same_reference(ref, a.reference):
+        after = [x for x in w.anchors if x.start > max(y.start for y in w.anchors if y.reference)]
+        if after and not any(x.reference for x in after):
+            return True, after                               # "Day-Date 228239 ... Day-Date 228238"
+        return bool(sep), []
+    if not sep:
+        return False, []
+    if a.explicit and w.brand and a.brand != w.brand:
+        return True, []
+    if a.model and w.first("model") and not compatible_models(w.first("model"), a.model):
+        return True, []
+    if a.reference and not ref and w.first("model") and a.model and \
+            not compatible_models(w.first("model"), a.model):
+        return True, []
+    if a.explicit and not a.model and not a.reference and sep == "list" and \
+            (w.first("model") or w.first("reference") or w.brand):
+        return True, []                                       # "Tudor x 2, Ball, Breitling"
+    return False, []
+
+
+def fits(w: Watch, a: Anchor) -> bool:
+    """A nickname of another maker's watch is a description here ("Orient ... Batman bezel")."""
+    brand = w.brand
+    return not (brand and a.brand and a.brand != brand and not a.explicit)
+
+
+# ── 4. Listings ──────────────────────────────────────────────────────────────────────
+SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS" over alternatives
+CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
+
+HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE)
+CONTEXT_CURRENCY_RE = re.compile(
+    "|".join(f"(?P<c{i}>{LB}(?:{p}){RB})" for i, (p, _c) in enumerate(CURRENCY_WORDS)) + r"|(?P<euro>€)",
+    re.IGNORECASE)
+WHOLE_MESSAGE_RE = re.compile(rf"{words(*WHOLE_MESSAGE)}[\s:]*(?:\w+\s+){{0,2}}\Z", re.IGNORECASE)
+ACCESSORY_RE = re.compile(words(*ACCESSORIES), re.IGNORECASE)
+ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
+NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
+LAST_NUMBER_RE = re.compile(r"(\d[\d.,' ]*\d|\d)[^\d]*\Z")
+WATCH_WORD_RE = re.compile(words("watch", "watches", "montre", "wristwatch", "timepiece"), re.IGNORECASE)
+
+
+@dataclass
+class Facts:
+    """What a stretch of text says about a watch; first value wins, conditions by rank."""
+    values: dict = field(default_factory=dict)
+
+    def add(self, attr: Attribute, text: str, line_end: int | None = None) -> None:
+        name, value = attr.field, attr.value
+        if name == "price":
+            if not value.asking or (value.bare and not trailing_round(text, value, line_end)):
+                return
+        if name == "condition":
+            old = self.values.get("condition")
+            if old is None or CONDITION_RANK[value] < CONDITION_RANK[old]:
+                self.values["condition"] = value
+            return
+        if name == "box_papers":
+            box, papers = value
+            if box is not None:
+                self.values["box"] = box
+            if papers is not None:
+                self.values["papers"] = papers
+            return
+        self.values.setdefault(name, value)
+
+    def under(self, *defaults: "Facts") -> dict:
+        out = {}
+        for layer in reversed((self,) + defaults):
+            out.update({k: v for k, v in layer.values.items() if v is not None})
+        return out
+
+
+def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
+    """A bare number is a price at the end of a listing line when it is round (dealers quote
+    108000, catalogue numbers end anywhere): `126610LN\t07/2025\t106000`."""
+    if line_end is None or price.amount < 1000 or price.amount % 100:
+        return False
+    rest = text[price.end:line_end]
+    return not re.search(r"\d", rest)
+
+
+def shareable(attr: Attribute) -> bool:
+    return attr.field in SHAREABLE
+
+
+@dataclass
+class Section:
+    brand: str | None = None
+    facts: Facts = field(default_factory=Facts)
+
+
+def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
+                  language: str | None) -> list[tuple[Watch, dict]]:
+    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    message = Facts()
+    grouped = []                                    # (line span, watches)
+    for start, end in lines:
+        line_anchors = [a for a in anchors if start <= a.start < end]
+        watches = group_line(text, line_anchors) if line_anchors else []
+        if watches and is_accessory_line(text, start, end, line_anchors, attributes):
+            watches = []
+        grouped.append(((start, end), watches))
+    watch_lines = [i for i, (_s, ws) in enumerate(grouped) if ws]
+    for i in watch_lines:                           # a lone brand over other listing lines: a header
+        span, ws = grouped[i]
+        if len(ws) == 1 and not ws[0].first("model") and not ws[0].first("reference") and \
+                any(j > i for j in watch_lines) and not any(
+                    a.field == "price" and a.value.asking and not a.value.bare
+                    for a in attributes if span[0] <= a.start < span[1]):
+            ws[0].header = True
+    out: list[tuple[Watch, Facts, Section]] = []
+    section = Section()
+    last_listing = None
+    listing_lines = [i for i in watch_lines if not grouped[i][1][0].header]
+    for i, ((start, end), watches) in enumerate(grouped):
+        line_attrs = [a for a in attributes if start <= a.start < end]
+        if watches and watches[0].header:
+            section = Section(watches[0].brand, Facts())
+            for attr in line_attrs:
+                section.facts.add(attr, text)
+            continue
+        if not watches:
+            after_last = not any(j > i for j in listing_lines)
+            before_first = not any(j < i for j in listing_lines)
+            has_price = any(a.field == "price" and a.value.asking and (not a.value.bare or
+                            trailing_round(text, a.value, end)) for a in line_attrs)
+            if before_first:
+                target = section.facts if section.brand else message
+            elif after_last and (len(out) > 1 and not has_price):
+                target = message
+            else:
+                target = last_listing[1] if last_listing else message
+            for attr in line_attrs:
+                target.add(attr, text, end)
+            continue
+        assign_line(text, watches, line_attrs, end, out, section, message)
+        last_listing = out[-1]
+    return [(w, facts.under(sec.facts, message), sec) for w, facts, sec in out]
+
+
+def assign_line(text, watches, line_attrs, line_end, out, section, message) -> None:
+    """Each watch takes the attributes of its stretch; alternatives share their tail."""
+    bounds = [w.start for w in watches[1:]] + [line_end]
+    facts = [Facts() for _ in watches]
+    for attr in line_attrs:
+        if WHOLE_MESSAGE_RE.search(text, max(0, attr.start - 24), attr.start):
+            message.add(attr, text, line_end)
+            continue
+        index = next(k for k, bound in enumerate(bounds) if attr.start < bound)
+        if attr.field == "bare_size":
+            if not size_follows_model(text, watches[index], attr):
+                continue
+            attr = replace(attr, field="size_mm")
+        facts[index].add(attr, text, line_end)
+    k = 0
+    while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
+        j = k
+        while j + 1 < len(watches) and watches[j + 1].joined_by == "alternative":
+            j += 1
+        if j > k:
+            tail = [a for a in line_attrs if a.start >= watches[j].end and shareable(a)]
+            for member in range(k, j):
+                for attr in tail:
+                    facts[member].add(replace(attr), text, line_end)
+                if not watches[member].brand and watches[k].brand:
+                    watches[member].anchors.insert(0, Anchor(watches[member].start, watches[member].start,
+                                                             watches[k].brand))
+            for member in range(k + 1, j + 1):
+                if not watches[member].brand and watches[k].brand:
+                    watches[member].anchors.insert(0, Anchor(watches[member].start, watches[member].start,
+                                                             watches[k].brand))
+        k = j + 1
+    for w, f in zip(watches, facts):
+        copies = multiple(text, w)
+        for _ in range(copies):
+            out.append((w, f, section))
+
+
+def multiple(text: str, w: Watch) -> int:
+    """'Tudor x 2': two watches of that maker, named by brand only."""
+    if w.first("model") or w.first("reference"):
+        return 1
+    m = MULTIPLE_RE.match(text, w.end)
+    return int(m.group(1)) if m else 1
+
+
+def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
+    """A bare number is a case size right after a model name ("Aqua Terra 41", "Pelagos 39")."""
+    before = [a for a in w.anchors if a.model and a.start < attr.start]
+    if not before:
+        return False
+    anchor = before[-1]
+    if anchor.end > attr.start:                     # inside the model's span ("Pelagos 39")
+        return True
+    return bool(WATCH_GAP_RE.match(text[anchor.end:attr.start]))
+
+
+def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes) -> bool:
+    """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale."""
+    if any(a.reference for a in anchors):
+        return False
+    line = text[start:end]
+    for m in ACCESSORY_RE.finditer(line):
+        if ACCESSORY_OF_WATCH_RE.search(line, 0, m.start()):
+            continue
+        if any(a.field in ("movement",) and a.value or a.field == "size_mm" and a.value >= 25
+               for a in attributes if start <= a.start < end):
+            return False
+        return True
+    return False
+
+
+def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
+               span_map: list[int] | None) -> Listing:
+    brand = w.brand or section.brand
+    model = pick_model(w)
+    if brand and w.brand is None and section.brand and w.first("brand") not in (None, section.brand):
+        model = None                                 # the header's maker, not the nickname's
+    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
+        brand, model = None, None                    # "Royal Oak Mod": a homage
+    price = facts.get("price")
+    amount = currency = None
+    if price is not None:
+        amount = price.amount
+        currency = price.currency or context.get("currency")
+        if currency == "$":
+            currency = "HKD" if context.get("hong_kong") else "USD"
+    start, end = w.start, w.end
+    if span_map:
+        start, end = span_map[start], span_map[end - 1] + 1
+    return Listing(
+        brand=brand, model=model, reference=w.first("reference"), price=amount, currency=currency,
+        condition=facts.get("condition"), year=facts.get("year"), size_mm=facts.get("size_mm"),
+        movement=facts.get("movement"), box=facts.get("box"), papers=facts.get("papers"),
+        price_eur=RATES.to_eur(amount, currency), span=(start, end))
+
+
+def pick_model(w: Watch) -> str | None:
+    """The written model names, joined when they differ ("Seamaster Planet Ocean"); a reference's
+    family when it says more ("GMT" written, 126710BLRO read: GMT-Master II)."""
+    names: list[str] = []
+    for a in w.anchors:
+        if a.model and not a.reference and not any(compatible_models(a.model, n) for n in names):
+            names.append(a.model)
+    written = " ".join(names) or None
+    from_reference = next((a.model for a in w.anchors if a.reference and a.model), None)
+    if written and from_reference and family_key(written) in family_key(from_reference):
+        return from_reference
+    return written or from_reference
+
+
+def message_context(text: str, attributes: list[Attribute], language: str | None) -> dict:
+    """Currency for prices written without one: the message's own, else EUR in French."""
+    currency = next((a.value.currency for a in attributes if a.field == "price" and a.value.currency
+                     and a.value.asking), None)
+    if currency is None:
+        m = CONTEXT_CURRENCY_RE.search(text)
+        if m:
+            currency = "EUR" if m.lastgroup == "euro" else CURRENCY_WORDS[int(m.lastgroup[1:])][1]
+    if currency is None and language == "fr":
+        currency = "EUR"
+    return {"currency": currency, "hong_kong": bool(HONG_KONG_RE.search(text))}
+
+
+def loose_listing(text: str, attributes: list[Attribute]) -> list[tuple[Watch, dict, Section]]:
+    """A watch described without a maker ("Vintage 36mm NH35 Automatic Diving Watch")."""
+    facts = Facts()
+    for attr in attributes:
+        if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
+            facts.add(attr, text, len(text))
+    values = facts.under()
+    if not (values.get("movement") or values.get("size_mm")):
+        return []
+    return [(Watch([Anchor(0, len(text))]), values, Section())]
+
+
+# ── 5. Type, language, confidence ────────────────────────────────────────────────────
+LEAD = r"\A[\W_]*?"                                   # emojis, brackets, bullets before the first word
+OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
+    f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
+STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
+ANYWHERE_RE = {kind: re.compile(words(*phrases), re.IGNORECASE) for kind, phrases in ANYWHERE.items()}
+PASSING_RE = re.compile(words(*PASSING), re.IGNORECASE)
+QUESTION_RE = re.compile(words(*QUESTION_WORDS), re.IGNORECASE)
+FRENCH_RE = re.compile(words(*FRENCH), re.IGNORECASE)
+ENGLISH_RE = re.compile(words(*ENGLISH), re.IGNORECASE)
+
+
+def language_of(text: str) -> str | None:
+    fr = len(FRENCH_RE.findall(text))
+    en = len(ENGLISH_RE.findall(text))
+    if fr > en:
+        return "fr"
+    if en > fr:
+        return "en"
+    return None
+
+
+def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
+    """(type, whether a word said so). Openers first, then intent words anywhere, then the '?'."""
+    priced = any(l.price is not None for l in listings)
+    opener = OPENER_RE.match(text)
+    said = {kind for kind, rx in ANYWHERE_RE.items() if rx.search(text)}
+    if opener:
+        kind = opener.lastgroup
+        if kind == "sale" and "trade" in said and not priced and "/" in opener.group():
+            return "trade", True
+        if kind == "trade" and "sale" in said and priced:
+            return "sale", True
+        if kind == "trade" and re.search(r"wts", opener.group(), re.IGNORECASE):
+            return ("sale" if priced else "trade"), True
+        return kind, True
+    if "wanted" in said:
+        return "wanted", True
+    if "trade" in said:
+        return ("sale" if "sale" in said and priced else "trade"), True
+    if "sale" in said:
+        return "sale", True
+    if not listings:
+        return "other", False
+    if PASSING_RE.search(text):
+        return "other", True
+    if "?" in text or QUESTION_RE.search(text) and "?" in text:
+        return "question", True
+    if STOCK_OPENER_RE.match(text):
+        return "sale", True
+    return "sale", False
+
+
+def confidence(text: str, listings: list[Listing], typed: bool, understood: int) -> float:
+    """Half how much of the message was read, half how complete its listings are."""
+    letters = sum(1 for ch in text if ch.isalnum()) or 1
+    coverage = min(1.0, understood / letters)
+    if not listings:
+        return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
+    complete = sum((l.brand is not None) + (l.model is not None or l.reference is not None)
+                   + (l.price is not None) for l in listings) / (3 * len(listings))
+    return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
+
+
+# ── The whole read ───────────────────────────────────────────────────────────────────
+def read(text: str) -> Extraction:
+    if not text or not text.strip():
+        return Extraction()
+    norm, span_map = normalise(text)
+    anchors = merge_anchors(find_brands(norm) + find_models(norm) + find_references(norm))
+    attributes = find_attributes(norm)
+    anchors, attributes = resolve(anchors, attributes)
+    language = language_of(norm)
+    context = message_context(norm, attributes, language)
+    found = read_listings(norm, anchors, attributes, language) if anchors else []
+    if not found:
+        found = loose_listing(norm, attributes)
+    listings = [to_listing(norm, w, facts, section, context, span_map) for w, facts, section in found]
+    kind, typed = message_type(norm, listings)
+    understood = sum(sum(ch.isalnum() for ch in norm[x.start:x.end]) for x in anchors + attributes)
+    return Extraction(type=kind, listings=tuple(listings),
+                      confidence=confidence(norm, listings, typed, understood), language=language)

@@ -1,0 +1,359 @@
+"""Vocabulary of watch-trading messages, as data.
+
+Everything a dealer's eye recognises that is not a reference or a model family lives here
+(references and models: references.py, models.py). The tables are plain tuples and dicts;
+prices.py and parse.py compile their regexes from them once, at import.
+
+Spelling conventions used in the tables below:
+- BRANDS spellings are matched case-insensitively; a space stands for any run of spaces, dots
+  or hyphens ("Jaeger LeCoultre" also reads "Jaeger-LeCoultre", "jaeger le coultre" needs its
+  own entry), "&" also reads "and"/"et", accented letters also read unaccented.
+- BRAND_ABBREVIATIONS are matched case-sensitively: "AP" is Audemars Piguet, "ap" is not.
+- Word lists are regex fragments (already escaped where needed), matched case-insensitively
+  between Latin-letter boundaries (so "used二手" and "Rolex勞力士" still read).
+"""
+import re
+
+# ── Letter boundaries ────────────────────────────────────────────────────────────────
+# \b counts CJK characters and digits as word characters; dealers glue words to both
+# ("used二手", "2025like new"), so words are bounded by Latin letters only.
+LATIN = "A-Za-zÀ-ÖØ-öø-ÿ"
+LB = rf"(?<![{LATIN}])"
+RB = rf"(?![{LATIN}])"
+
+
+def words(*alternatives: str) -> str:
+    """One regex alternative per phrase, longest first, bounded by Latin letters."""
+    ordered = sorted(alternatives, key=len, reverse=True)
+    return LB + "(?:" + "|".join(ordered) + ")" + RB
+
+
+# ── Brands ───────────────────────────────────────────────────────────────────────────
+# canonical name (as ../shared/datasets/brands.txt spells it) → spellings and misspellings.
+BRANDS = {
+    "A. Lange & Söhne": ("A. Lange & Söhne", "A Lange & Söhne", "Lange & Söhne", "A.Lange", "Lange"),
+    "Atlantic": (),
+    "Audemars Piguet": ("Audemars Piguet", "Audemar Piguet", "Audemard Piguet", "Audemars Piguets",
+                        "Audemars", "Audemar"),
+    "Ball": (),
+    "Baltic": (),
+    "Baume & Mercier": ("Baume & Mercier", "Baumé & Mercier", "Baume"),
+    "Bell & Ross": ("Bell & Ross",),
+    "Blancpain": (),
+    "Breguet": (),
+    "Breitling": ("Breitling", "Breitlin", "Brietling"),
+    "Bremont": (),
+    "Bulgari": ("Bulgari", "Bvlgari"),
+    "Bulova": (),
+    "Carpenter": (),
+    "Cartier": (),
+    "Casio": ("Casio", "G-Shock", "GShock", "G Shock", "Casioak"),
+    "Certina": (),
+    "Chopard": (),
+    "Christopher Ward": ("Christopher Ward",),
+    "Citizen": (),
+    "Coach": (),
+    "Corum": (),
+    "CWC": (),
+    "Cyma": (),
+    "Dan Henry": ("Dan Henry",),
+    "Doxa": (),
+    "E. Howard": ("E. Howard", "E Howard"),
+    "F.P. Journe": ("F.P. Journe", "FP Journe", "F P Journe", "Journe"),
+    "Farer": (),
+    "Favre-Leuba": ("Favre Leuba", "Fave Leuba"),
+    "Fossil": (),
+    "Franck Muller": ("Franck Muller", "Frank Muller"),
+    "Frederique Constant": ("Frederique Constant", "Frédérique Constant"),
+    "Gerald Genta": ("Gerald Genta", "Gérald Genta"),
+    "Girard-Perregaux": ("Girard Perregaux", "Girard Perrégaux"),
+    "Glashütte Original": ("Glashütte Original", "Glashütte"),
+    "Glycine": (),
+    "Grand Seiko": ("Grand Seiko",),
+    "Gruen": (),
+    "Guess": (),
+    "H. Moser & Cie": ("H. Moser & Cie", "H Moser", "Moser"),
+    "Hamilton": (),
+    "Helm": (),
+    "Herbelin": ("Michel Herbelin", "Herbelin"),
+    "Hublot": ("Hublot", "Hublo"),
+    "Ice-Watch": ("Ice Watch",),
+    "Invicta": (),
+    "IWC": ("IWC Schaffhausen", "IWC", "International Watch Co"),
+    "Jacob & Co.": ("Jacob & Co", "Jacob & Co."),
+    "Jaeger-LeCoultre": ("Jaeger LeCoultre", "Jaeger Le Coultre", "Jaeger", "Jaegar LeCoultre",
+                         "Jeager LeCoultre"),
+    "Junghans": (),
+    "Kenneth Cole": ("Kenneth Cole",),
+    "Leijona": (),
+    "Longines": ("Longines", "Longine"),
+    "Louis Erard": ("Louis Erard",),
+    "Maurice Lacroix": ("Maurice Lacroix",),
+    "MB&F": ("MB&F", "MBF"),
+    "Michael Kors": ("Michael Kors",),
+    "Mido": (),
+    "Monbrey": (),
+    "Montblanc": ("Montblanc", "Mont Blanc"),
+    "Movado": (),
+    "Mühle-Glashütte": ("Mühle Glashütte",),
+    "Newmark": (),
+    "Nixon": (),
+    "Nomos": ("Nomos Glashütte", "Nomos", "Nomors"),
+    "Oak & Oscar": ("Oak & Oscar",),
+    "Olevs": (),
+    "Omega": ("Omega", "Oméga", "Omga", "Omgea"),
+    "Orfina": (),
+    "Orient": (),
+    "Oris": (),
+    "Panerai": ("Officine Panerai", "Panerai", "Paneraï", "Panerei"),
+    "Patek Philippe": ("Patek Philippe", "Patek Phillipe", "Patek Philipe", "Patek Phiilippe",
+                       "Patek", "Pateck"),
+    "Perrelet": (),
+    "Phoibos": (),
+    "Piaget": (),
+    "Pierre Paulin": ("Pierre Paulin",),
+    "Rado": (),
+    "Raymond Weil": ("Raymond Weil",),
+    "Richard Mille": ("Richard Mille", "Richard Mill"),
+    "Rolex": ("Rolex", "Rollex", "Rolexx", "Rolx"),
+    "San Martin": ("San Martin",),
+    "Seiko": (),
+    "Sinn": (),
+    "Slava": (),
+    "SMAEL": (),
+    "Squale": (),
+    "Swatch": ("Swatch", "MoonSwatch"),
+    "TAG Heuer": ("TAG Heuer", "Tag Hauer", "Heuer"),
+    "Tandorio": (),
+    "Timberland": (),
+    "Timex": (),
+    "Tissot": (),
+    "Titoni": (),
+    "Tory Burch": ("Tory Burch",),
+    "Tudor": ("Tudor", "Tudors"),
+    "Ulysse Nardin": ("Ulysse Nardin",),
+    "Unimatic": (),
+    "Universal Genève": ("Universal Genève",),
+    "Vacheron Constantin": ("Vacheron Constantin", "Vacheron Constantine", "Vacheron"),
+    "Vaer": (),
+    "Van Cleef & Arpels": ("Van Cleef & Arpels", "Van Cleef"),
+    "Vostok": (),
+    "Waltham": (),
+    "Weiss": (),
+    "Yema": (),
+    "Zelos": (),
+    "Zenith": ("Zenith", "Zénith"),
+    "Zodiac": (),
+}
+
+# Short forms read only as written (case-sensitive): they are common letters otherwise.
+# Capitalised common words ("Ball", "Lip", "Tag", "Guess") are here for the same reason.
+BRAND_ABBREVIATIONS = {
+    "AP": "Audemars Piguet", "PP": "Patek Philippe", "VC": "Vacheron Constantin",
+    "JLC": "Jaeger-LeCoultre", "GS": "Grand Seiko", "RM": "Richard Mille",
+    "ALS": "A. Lange & Söhne", "FPJ": "F.P. Journe", "F.P.J": "F.P. Journe",
+    "CW": "Christopher Ward", "B&R": "Bell & Ross", "GP": "Girard-Perregaux",
+    "FM": "Franck Muller", "VCA": "Van Cleef & Arpels", "PAM": "Panerai",
+    "Tag": "TAG Heuer", "TAG": "TAG Heuer", "Lip": "Lip", "LIP": "Lip",
+    "Ball": "Ball", "BALL": "Ball", "Guess": "Guess", "GUESS": "Guess",
+}
+
+# A collaboration "A x B" is sold by its maker: Swatch makes the MoonSwatch and the
+# Blancpain x Swatch; otherwise the first-named brand is the maker.
+COLLABORATION_MAKERS = ("Swatch",)
+
+# ── Currencies ───────────────────────────────────────────────────────────────────────
+# written form (regex, case-insensitive) → ISO 4217. Symbols bind to the number they touch;
+# words and codes after a number may also open the next one ("Ltd 30 HKD 2,000,000").
+CURRENCY_SYMBOLS = (
+    (r"€", "EUR"),
+    (r"us\$|💲", "USD"),
+    (r"hk\$", "HKD"),
+    (r"s\$", "SGD"),
+    (r"c\$", "CAD"),
+    (r"a\$", "AUD"),
+    (r"\$", "$"),                        # resolved per message: HKD in Hong Kong lists, else USD
+    (r"£", "GBP"),
+    (r"¥", "JPY"),
+)
+CURRENCY_WORDS = (
+    (r"eur|euros?|eu?ros", "EUR"),
+    (r"usd|usdt|dollars?", "USD"),
+    (r"hkd", "HKD"),
+    (r"gbp|pounds?|livres?", "GBP"),
+    (r"chf|francs?\ suisses?|sfr", "CHF"),
+    (r"jpy|yens?", "JPY"),
+    (r"sgd", "SGD"),
+    (r"aed|dirhams?|dhs", "AED"),
+    (r"cad", "CAD"),
+    (r"aud", "AUD"),
+    (r"cny|rmb", "CNY"),
+)
+CURRENCIES = CURRENCY_SYMBOLS + CURRENCY_WORDS
+# Signs that a message is a Hong Kong dealer list, where a bare "$" means HKD.
+HONG_KONG_MARKERS = r"hkd|hk\$|[\u4e00-\u9fff]|(?<![A-Za-z])[nN]\d{1,2}(?:/\d{2,4})?(?![\d/])"
+
+# ── Price cues ───────────────────────────────────────────────────────────────────────
+# Words that make a bare number a price ("prix : 4500", "budget 7k", "💰69000").
+PRICE_CUES = (r"prix", r"price", r"asking", r"ask", r"budget", r"💰", r"px", r"tarif",
+              r"sell(?:ing)?\ for", r"vendue?\ pour", r"now", r"maintenant", r"à", r"at")
+# Words just before a price that make it not the asking price.
+NOT_ASKING_CUES = (r"was", r"avant", r"au\ lieu\ de", r"instead\ of", r"retail", r"msrp", r"rrp",
+                   r"prix\ (?:boutique|neuf|public|catalogue)", r"paid", r"pay[ée]e?",
+                   r"achet[ée]e?\ (?:à|pour)", r"bought\ (?:at|for)", r"frais\ de\ port",
+                   r"shipping", r"fdp", r"port", r"livraison", r"list\ price")
+# Gold fineness written like a price ("18k gold", "or jaune 18k").
+GOLD_WORDS = (r"gold", r"or", r"white", r"yellow", r"rose", r"red", r"pink", r"solid", r"wg",
+              r"yg", r"rg", r"carats?", r"ct", r"jaune", r"blanc", r"gris", r"massif")
+GOLD_KARATS = ("9", "10", "14", "18", "22", "24")
+
+# ── Condition ────────────────────────────────────────────────────────────────────────
+# Listed per value; parse.py ranks a line's conditions: new/excellent/good first as written,
+# then used, then vintage (README: "when used and a grade are both given, the grade wins").
+CONDITIONS = {
+    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"lnib", r"near\ mint", r"mint",
+                  r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
+                  r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
+                  r"pristine", r"[ée]tat\ neuf", r"(?:9|9[.,]5)/10"),
+    "new": (r"neu(?:f|ve)s?", r"brand\ new", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
+            r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
+            r"unworn", r"unused", r"nos", r"bnib", r"new\ in\ box", r"jamais\ port[ée]e?s?",
+            r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
+    "good": (r"bon\ [ée]tat", r"be", r"good(?:\ condition|\ shape)?", r"(?:7|7[.,]5|8|8[.,]5)/10",
+             r"tr[èe]s\ correct"),
+    "used": (r"[ée]tat\ d'usage", r"[ée]tat\ correct", r"d'occasion", r"occasion", r"used",
+             r"worn", r"fair(?:\ condition)?", r"poor(?:\ condition)?", r"us[ée]e?", r"二手",
+             r"pre-?owned"),
+    "vintage": (r"vintage",),
+}
+# "new" used as an ordinary adjective before the watch ("the new Speedmaster").
+NEW_AS_ADJECTIVE = r"(?:the|a|my|this|your|their|his|her|le|la|nouvelle?|un|une)\s+$"
+
+# ── Box and papers ───────────────────────────────────────────────────────────────────
+# (phrase, box, papers); None leaves the field as it was. Longest phrases win at a position.
+BOX_PAPERS = (
+    (r"m[êe]me\ sans\ (?:bo[îi]te|papiers?)", None, None),           # a wanted post's tolerance
+    (r"(?:peu\ importe|no\ matter)", None, None),
+    (r"full[\ -]?(?:set|kit|package)", True, True),
+    (r"complete\ set", True, True),
+    (r"b\ ?&\ ?p", True, True),
+    (r"(?:box|bo[îi]te)\ ?(?:&|and|et|\+|,)?\ ?(?:papers?|papiers?|cartes?|card)", True, True),
+    (r"(?:papers?|papiers?|cartes?|card)\ ?(?:&|and|et|\+)\ ?(?:box|bo[îi]te)", True, True),
+    (r"(?:fs)(?![\w-])", True, True),                                # dealer shorthand for full set
+    (r"full(?=\s*(?:$|used|new|\t|\d|,))", True, True),              # HK lists: "full used"
+    (r"(?:box|bo[îi]te)\ (?:only|seule(?:ment)?|uniquement)", True, False),
+    (r"(?:papers?|papiers?|card|carte)\ (?:only|seule?s?(?:ment)?|uniquement)", False, True),
+    (r"(?:watch|montre)\ ?(?:\+|and|&|et|avec|with|w/)\ ?(?:cards?|cartes?|papers?|papiers?)"
+     r"(?:\ (?:only|uniquement|seule?s?(?:ment)?))?", False, True),
+    (r"(?:watch|montre)\ (?:only|seule)|only\ watch|naked|montre\ nue", False, False),
+    (r"sans\ bo[îi]te\ ni\ papiers?|no\ box\ (?:or|nor|and|,)?\ ?(?:no\ )?papers?|"
+     r"without\ box\ (?:or|and)\ papers?|ni\ bo[îi]te\ ni\ papiers?", False, False),
+    (r"(?:sans|no|without|pas\ de)\ (?:bo[îi]te|box)", False, None),
+    (r"(?:sans|no|without|pas\ de)\ (?:papiers?|papers?|cartes?|card)", None, False),
+    (r"new\ in\ box|bnib|lnib|nib|boxed|coffret|[ée]crin|bo[îi]tes?|box(?:es)?", True, None),
+    (r"papiers?|papers?|cartes?(?!\ (?:bancaire|de\ cr[ée]dit))|cards?|warranty|garantie|"
+     r"certifi(?:cat|cate)|guarantee|gurantee", None, True),
+)
+
+# ── Movement ─────────────────────────────────────────────────────────────────────────
+MOVEMENTS = {
+    "automatic": (r"automatique", r"automatic", r"auto", r"self[- ]winding", r"remontage\ automatique"),
+    "manual": (r"remontage\ manuel", r"manuel(?:le)?", r"manual(?:\ wind(?:ing)?)?",
+               r"hand[- ]?wound", r"hand[- ]?wind(?:ing)?", r"[àa]\ remontage\ manuel"),
+    "quartz": (r"quartz",),
+}
+
+# ── Message type ─────────────────────────────────────────────────────────────────────
+# Opening words: the first words of a message (after emojis and brackets) settle its type.
+OPENERS = {
+    "sale": (r"wts", r"fs", r"for\ sale", r"vends?", r"je\ vends", r"[àa]\ vendre", r"vente(?:\ flash)?",
+             r"selling", r"sale", r"je\ me\ s[ée]pare", r"je\ mets\ en\ vente", r"mise\ en\ vente",
+             r"d[ée]stockage", r"arrivage", r"new\ arrivals?"),
+    "wanted": (r"wtb", r"iso", r"cherche", r"je\ cherche", r"recherche", r"je\ recherche",
+               r"looking\ for", r"searching\ for", r"want\ to\ buy", r"wanted", r"lf"),
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange",
+              r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts"),
+}
+# Same intents anywhere in the message (weaker than an opener).
+ANYWHERE = {
+    "sale": (r"\[wts\]", r"wts", r"je\ vends", r"vends", r"[àa]\ vendre", r"for\ sale(?!\s*\?)",
+             r"je\ me\ s[ée]pare", r"mets\ en\ vente", r"selling"),
+    "wanted": (r"wtb", r"cherche", r"recherche", r"looking\ for", r"searching\ for",
+               r"want\ to\ buy", r"budget", r"anyone\ have", r"quelqu'un\ (?:a|aurait)",
+               r"qqn\ (?:a|aurait)", r"iso(?=\s+[A-Z])"),
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"exchange", r"en\ [ée]change"),
+}
+# Openers that announce stock only when a watch follows ("Dispo demain ?" is logistics).
+STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"en\ stock")
+# A watch mentioned in passing: sold, received, waited for, thanked for.
+PASSING = (r"sold", r"vendue?s?", r"est\ partie?", r"partie", r"re[çc]ue?", r"received",
+           r"arrived", r"merci", r"thanks?", r"thank\ you", r"toujours\ dispo", r"still\ available",
+           r"d'attente", r"waiting\ list", r"waitlist", r"pass[ée]\ chez", r"en\ vue")
+QUESTION_WORDS = (r"vrai\ ou\ fake", r"real\ or\ fake", r"legit", r"combien", r"cote", r"avis",
+                  r"thoughts", r"which", r"how", r"what", r"worth", r"vaut", r"pensez",
+                  r"quelqu'un\ (?:sait|conna[iî]t)", r"anyone\ know")
+
+# ── Listing structure ────────────────────────────────────────────────────────────────
+# Words between two watches of one line: alternatives share a budget or a "full set".
+ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either")
+# Words that put the watch sought after the watch offered.
+EXCHANGE_WORDS = (r"contre", r"for", r"against", r"↔", r"<->", r"->", r"=>", r"⇄", r"🔄",
+                  r"en\ [ée]change\ d[e']", r"in\ exchange\ for", r"pour\ un[e]?", r"over")
+LIST_WORDS = (r",", r";", r"\+", r"&", r"and", r"et", r"\|", r"/")
+# Words that apply a listing word to the whole message ("tout en TBE", "all full set").
+WHOLE_MESSAGE = (r"tout(?:es)?(?:\ en)?", r"tous", r"all(?:\ in)?", r"both", r"each", r"chacune?",
+                 r"les\ deux")
+# What is sold is not a watch: straps, bracelets, accessories, a collection.
+ACCESSORIES = (r"straps?", r"bracelets?", r"clasps?", r"buckles?", r"boucles?", r"accessor(?:y|ies)",
+               r"collection", r"bands?", r"links?", r"bezel\ inserts?", r"mods?", r"homage")
+# Words before an accessory that make it part of a watch ("on strap", "with bracelet").
+ACCESSORY_OF_WATCH = r"(?:on|with|w/|sur|avec|and|\+|&|extra|additional|comes\ with|,|\()\s*(?:\w+\s+){0,2}$"
+# A line that dismisses the brand: a homage/mod, or the brand only made the movement.
+NOT_THE_BRAND = (r"mods?", r"homage", r"hommage", r"custom", r"sterile", r"movement",
+                 r"mouvement")
+
+# ── Service dates and open ranges that are not the watch's year ─────────────────────
+SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien", r"poli(?:e|shed)?",
+                 r"expires?", r"expiring", r"until", r"jusqu'(?:à|en)", r"valid")
+
+# ── Language ─────────────────────────────────────────────────────────────────────────
+FRENCH = (r"je", r"j'", r"le", r"la", r"les", r"un", r"une", r"des", r"du", r"de", r"et", r"ou",
+          r"avec", r"sans", r"pour", r"sur", r"chez", r"est", r"ma", r"mon", r"vends", r"vend",
+          r"cherche", r"recherche", r"[ée]change", r"dispo", r"bo[îi]te", r"papiers", r"[ée]tat",
+          r"neu(?:f|ve)s?", r"prix", r"carte", r"cadran", r"bleue?", r"noire?", r"blanc", r"verte?",
+          r"euros?", r"merci", r"bonjour", r"salut", r"quelqu'un", r"qqn", r"ça", r"c'est",
+          r"tr[èe]s", r"tout", r"port", r"remise", r"ann[ée]es?", r"r[ée]vis[ée]e", r"montre",
+          r"achet[ée]e", r"jamais", r"port[ée]e", r"pi[èe]ce", r"n[ée]go", r"ferme", r"d[ée]battre",
+          r"envoi", r"contre", r"tbe", r"seule", r"vente", r"[àa]", r"pas", r"mais", r"qui", r"que",
+          r"quoi", r"vous", r"nous", r"moi", r"au", r"aux", r"en")
+ENGLISH = (r"the", r"a", r"an", r"and", r"or", r"with", r"for", r"is", r"are", r"my", r"your",
+           r"this", r"that", r"of", r"in", r"on", r"to", r"anyone", r"looking", r"sale", r"box",
+           r"papers", r"new", r"used", r"condition", r"dial", r"shipped", r"price", r"prices",
+           r"thanks", r"please", r"watch", r"only", r"full", r"set", r"kit", r"blue", r"black",
+           r"white", r"green", r"from", r"have", r"has", r"what", r"how", r"which", r"wts", r"wtb",
+           r"wtt", r"iso", r"obo", r"asking", r"like", r"mint", r"excellent", r"brand", r"men's",
+           r"women's", r"ladies", r"strap", r"bracelet", r"serviced", r"card", r"warranty",
+           r"sold", r"it", r"be", r"will", r"can", r"just", r"reduced", r"shipping", r"good",
+           r"automatic", r"vintage", r"both", r"tags?")
+
+# ── Shared helpers for the regex builders ───────────────────────────────────────────
+ACCENTS = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç"}
+FOLD = {accented: plain for plain, group in ACCENTS.items() for accented in group}
+
+
+def loose(spelling: str) -> str:
+    """A brand spelling as a forgiving regex: separators optional-ish, accents optional."""
+    out = []
+    for ch in spelling:
+        low = ch.lower()
+        if ch == " ":
+            out.append(r"[\s.\-]*")                          # "Jaeger LeCoultre" ~ "Jaeger-LeCoultre"
+        elif ch == "&":
+            out.append(r"\s*(?:&|and|et|n)\s*")              # "Baume & Mercier" ~ "Baume and Mercier"
+        elif ch in ".-":
+            out.append(r"[\s.\-]*")
+        elif FOLD.get(low, low) in ACCENTS:
+            out.append("[" + ACCENTS[FOLD.get(low, low)] + "]")
+        else:
+            out.append(re.escape(ch))
+    return "".join(out)
