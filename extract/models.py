@@ -6,6 +6,7 @@ Black Bay 58, `Speedy Pro` -> Omega Speedmaster). `find_brands(text)` gives the 
 message (`AP` -> Audemars Piguet), used here to silence generic model words (`GMT` in a Grand Seiko
 message) and by extract/references.py to accept reference shapes that need their brand named.
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -25,6 +26,7 @@ _BEFORE = r"(?<![^\W_])"                       # not inside a word
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 
 
+@functools.lru_cache(maxsize=4096)
 def _key(phrase: str) -> str:
     """What two spellings of one name share: lower case, letters and digits only."""
     return "".join(ch for ch in phrase.lower() if ch.isalnum())
@@ -76,7 +78,7 @@ def _parse_models(table: dict) -> list:
                 continue
             family, _, aliases = line.partition(":")
             family = family.strip()
-            for alias in [a.strip() for a in aliases.replace("\n", " ").split(";")] + [family]:
+            for alias in [a.strip() for a in aliases.replace("\n", " ").split(";")]:
                 if not alias:
                     continue
                 flags = ""
@@ -97,11 +99,37 @@ def _parse_brands(table: dict) -> list:
     return rows
 
 
-def _alternation(aliases: list) -> str:
-    """Case-insensitive aliases in one trie, then the case-sensitive (`=`) ones (`DJ`, `RO`)."""
-    loose = _trie_pattern(a for a, f in aliases if "=" not in f)
-    exact = _trie_pattern((a for a, f in aliases if "=" in f), fold=False)
-    return f"{loose}|(?-i:{exact})" if exact else loose
+class _Scanner:
+    """Finds the aliases of a table in a text: the case-insensitive ones by one trie regex run over the
+    lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second."""
+
+    def __init__(self, aliases):
+        aliases = list(aliases)
+        self.loose = self._compile(_trie_pattern(a for a, f in aliases if "=" not in f), 0)
+        self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
+        self.folded = self._compile(_trie_pattern(a for a, f in aliases if "=" not in f), re.IGNORECASE)
+
+    @staticmethod
+    def _compile(trie: str, flags: int):
+        return re.compile(rf"""
+            {_BEFORE}                        # starts a word
+            (?: {trie} )                     # one of the aliases, longest first
+            {_AFTER}                         # ends a word
+        """, re.VERBOSE | flags)
+
+    def scan(self, text: str) -> list:
+        """(start, end) of every alias in `text`, in order, the longest where two start together."""
+        lower = text.lower()
+        loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
+        spans = [m.span() for m in loose.finditer(lower if loose is self.loose else text)]
+        spans += [m.span() for m in self.exact.finditer(text)]
+        spans.sort()
+        kept, last_end = [], -1
+        for span in spans:
+            if span[0] >= last_end:
+                kept.append(span)
+                last_end = span[1]
+        return kept
 
 
 _MODEL_ROWS = _parse_models(MODELS)
@@ -113,55 +141,51 @@ for _alias, _flags, _brand, _family in _MODEL_ROWS:
     MODEL_BY_KEY.setdefault(_key(_alias), {}).setdefault(_brand, (_family, _flags))
 BRAND_BY_KEY = {_key(alias): brand for alias, _flags, brand in _BRAND_ROWS}
 
-_BRAND_ALT = _alternation([(a, f) for a, f, _b in _BRAND_ROWS])
-
-MODEL_RE = re.compile(rf"""
-    {_BEFORE}                                # the model starts a word
-    (?: {_alternation([(a, f) for a, f, _b, _m in _MODEL_ROWS])} )
-    {_AFTER}                                 # and ends one
-""", re.IGNORECASE | re.VERBOSE)
-
-BRAND_RE = re.compile(rf"""
-    {_BEFORE}                                # a brand name starts a word
-    (?: {_BRAND_ALT} )                       # one of the spellings in BRANDS
-    {_AFTER}                                 # and ends one
-""", re.IGNORECASE | re.VERBOSE)
-
-BRAND_BEFORE_RE = re.compile(rf"""
-    {_BEFORE}                                # a brand name starts a word
-    (?: {_BRAND_ALT} )                       # one of the spellings in BRANDS
-    [\s\-]* \Z                               # right before the model (`Omega AT`, `Tudor 1926`)
-""", re.IGNORECASE | re.VERBOSE)
+MODELS_SCANNER = _Scanner((a, f) for a, f, _b, _m in _MODEL_ROWS)
+BRANDS_SCANNER = _Scanner((a, f) for a, f, _b in _BRAND_ROWS)
 
 
-def _brand_before(text: str, start: int) -> str | None:
-    """The brand written right before position `start`, if any."""
-    m = BRAND_BEFORE_RE.search(text, max(0, start - 32), start)
-    return m and BRAND_BY_KEY[_key(m.group().rstrip(" -\t\n"))]
+def _brand_before(text: str, start: int, brands: list) -> str | None:
+    """The brand written right before position `start` (only spaces or a hyphen between), if any."""
+    for b_start, b_end, brand in reversed(brands):
+        if b_end <= start:
+            return brand if not text[b_end:start].strip(" -\t") else None
+    return None
 
 
 # ── reading a message ────────────────────────────────────────────────────────────────────────────────
 def find_brands(text: str) -> list:
     """The brands named in `text`, as (start, end, canonical brand), in order."""
-    return [(m.start(), m.end(), BRAND_BY_KEY[_key(m.group())]) for m in BRAND_RE.finditer(text)]
+    return list(_brands(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _brands(text: str) -> tuple:
+    # cached: the extractor and extract/references.py both ask about the same message
+    return tuple((s, e, BRAND_BY_KEY[_key(text[s:e])]) for s, e in BRANDS_SCANNER.scan(text))
 
 
 def find_models(text: str) -> list:
     """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
-    found, named = [], None
-    for m in MODEL_RE.finditer(text):
-        owners = MODEL_BY_KEY[_key(m.group())]
-        before = _brand_before(text, m.start())
-        if before not in owners and (len(owners) > 1 or "~" in next(iter(owners.values()))[1]):
-            if named is None:
-                named = {b for _s, _e, b in find_brands(text)}
-            brand = next((b for b in owners if b in named), next(iter(owners)))
-        else:
-            brand = before if before in owners else next(iter(owners))
-        family, flags = owners[brand]
-        if "^" in flags and before != brand:
-            continue                                     # `AT`, `1926`: only right after their brand
-        if "~" in flags and before != brand and named - {brand}:
-            continue                                     # `GMT` in a Grand Seiko message is no Rolex
-        found.append(ModelMatch(m.start(), m.end(), brand, family))
-    return found
+    return list(_models(text))
+
+
+@functools.lru_cache(maxsize=256)
+def _models(text: str) -> tuple:
+    found, brands = [], None
+    for start, end in MODELS_SCANNER.scan(text):
+        owners = MODEL_BY_KEY[_key(text[start:end])]
+        brand, (family, flags) = next(iter(owners.items()))
+        if len(owners) > 1 or "^" in flags or "~" in flags:   # only then does the brand around matter
+            if brands is None:
+                brands = _brands(text)
+            named = {b for _s, _e, b in brands}
+            before = _brand_before(text, start, brands)
+            brand = before if before in owners else next((b for b in owners if b in named), brand)
+            family, flags = owners[brand]
+            if "^" in flags and before != brand:
+                continue                                 # `AT`, `1926`: only right after their brand
+            if "~" in flags and before != brand and named - {brand}:
+                continue                                 # `GMT` in a Grand Seiko message is no Rolex
+        found.append(ModelMatch(start, end, brand, family))
+    return tuple(found)

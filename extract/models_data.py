@@ -6,7 +6,8 @@ families of the shared catalogue; not generated.
 
 MODELS: brand -> lines `Family: alias; alias; ...`. The family is what a match reports, in the market's
 spelling (the labels compare models loosely, `Submariner` ~ `Submariner Date`, so a longer family that
-contains the short one is safe). The family itself is always an alias. In an alias:
+contains the short one is safe). Only the aliases are looked for (`Diver: Diver X` does not take every
+`diver`). In an alias:
   - a space or a hyphen matches a space, a hyphen or nothing (`GMT Master` finds GMT-Master, GMTMaster);
   - a leading `=` makes it case-sensitive (`=DJ`, `=RO`: short capitals that are words in lower case);
   - a leading `^` makes it need the brand named just before (`^AT` only in `Omega AT`);
@@ -109,7 +110,7 @@ MODELS = {
     "Cartier": """
         Santos: Santos; Santos de Cartier; Santos Large; Santos Medium; Santos Galbée; Santos Galbee; Santos 100
         Santos-Dumont: Santos-Dumont; Santos Dumont
-        Tank: Tank; Tank Solo; Tank Française; Tank Francaise; Tank Américaine; Tank Americaine
+        Tank: ~Tank; Tank Solo; Tank Française; Tank Francaise; Tank Américaine; Tank Americaine
         Tank Louis: Tank Louis; Tank Louis Cartier
         Tank Must: Tank Must; Must de Cartier Tank
         Tank Cintrée: Tank Cintrée; Tank Cintree
@@ -388,7 +389,7 @@ BRANDS = {
     "Vacheron Constantin": "Vacheron Constantin; Vacheron; =VC",
     "A. Lange & Söhne": "A. Lange & Söhne; A Lange & Sohne; A.Lange & sohne; Lange & Söhne; Lange; =ALS",
     "Breitling": "Breitling",
-    "TAG Heuer": "TAG Heuer; Tag; Heuer",
+    "TAG Heuer": "TAG Heuer; Tag Heuer; =Tag; =TAG; Heuer",
     "Grand Seiko": "Grand Seiko; =GS",
     "Seiko": "Seiko",
     "Hublot": "Hublot",

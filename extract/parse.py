@@ -216,7 +216,7 @@ def resolve(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[An
 SEPARATOR_RE = re.compile(rf"""
     (?P<exchange> {words(*EXCHANGE_WORDS[:3])} | (?:{"|".join(EXCHANGE_WORDS[3:])}) )
   | (?P<alternative> {words(*ALTERNATIVE_WORDS)} )
-  | (?P<list> {words("and", "et")} | [,;+&|/•\n] )
+  | (?P<list> {words("and", "et")} | [,;+&|•\n] )       # not "/": SSC813/SBDL085 is one watch
 """, re.IGNORECASE | re.VERBOSE)
 COLLABORATION_RE = re.compile(r"\A\s*[xX×]\s*\Z")
 MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor x 2"
@@ -253,9 +253,10 @@ class Watch:
 
 
 def same_reference(a: str, b: str) -> bool:
-    """SSC813/SBDL085 aside, one watch's reference written twice: PAM00979 ~ PAM979."""
-    key_a, key_b = (re.sub(r"[^0-9A-Z]", "", r.upper()).replace("0", "") for r in (a, b))
-    return key_a[:5] == key_b[:5]
+    """One watch's reference written twice: PAM00979 ~ PAM979, MTP-1374L-1A ~ MTP1374L-1A,
+    M79030B ~ M79030B-0001."""
+    key_a, key_b = (re.sub(r"(?<![0-9])0+(?=[0-9])", "", re.sub(r"[^0-9A-Z]", "", r.upper())) for r in (a, b))
+    return key_a.startswith(key_b) or key_b.startswith(key_a)
 
 
 def family_key(model: str | None) -> str:
@@ -310,7 +311,7 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
     if a.reference and not ref and w.first("model") and a.model and \
             not compatible_models(w.first("model"), a.model):
         return True, []
-    if a.explicit and not a.model and not a.reference and sep == "list" and \
+    if a.explicit and not a.model and not a.reference and sep == "list" and a.brand != w.brand and \
             (w.first("model") or w.first("reference") or w.brand):
         return True, []                                       # "Tudor x 2, Ball, Breitling"
     return False, []
@@ -583,9 +584,14 @@ PASSING_RE = re.compile(words(*PASSING), re.IGNORECASE)
 QUESTION_RE = re.compile(words(*QUESTION_WORDS), re.IGNORECASE)
 FRENCH_RE = re.compile(words(*FRENCH), re.IGNORECASE)
 ENGLISH_RE = re.compile(words(*ENGLISH), re.IGNORECASE)
+FRENCH_OPENER_RE = re.compile(words("vends?", "je", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
+                                    "vendre", "vente", "propose", "d[ée]stockage", "arrivage"), re.IGNORECASE)
 
 
 def language_of(text: str) -> str | None:
+    opener = OPENER_RE.match(text) or STOCK_OPENER_RE.match(text)
+    if opener and FRENCH_OPENER_RE.search(opener.group()):
+        return "fr"                                  # "Cherche ... full set": the opener says French
     fr = len(FRENCH_RE.findall(text))
     en = len(ENGLISH_RE.findall(text))
     if fr > en:
@@ -602,8 +608,8 @@ def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
     said = {kind for kind, rx in ANYWHERE_RE.items() if rx.search(text)}
     if opener:
         kind = opener.lastgroup
-        if kind == "sale" and "trade" in said and not priced and "/" in opener.group():
-            return "trade", True
+        if kind == "sale" and "trade" in said and not priced:
+            return "trade", True                         # "Vente ou échange ... contre", "[WTS/WTT]"
         if kind == "trade" and "sale" in said and priced:
             return "sale", True
         if kind == "trade" and re.search(r"wts", opener.group(), re.IGNORECASE):

@@ -32,7 +32,8 @@ _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, 
 PRICE_RE = re.compile(rf"""
     (?: (?P<cue> {words(*PRICE_CUES)} ) \s* [:=]? \s* )?     # prix : / budget / 💰 / asking
     (?: (?P<pre> {_SYMBOL} | (?<![A-Za-z]) (?:{_WORD}) ) \s? (?:\$\s?)? )?  # € / CHF / HKD / $$ before
-    (?<![\d.'’])                                            # not inside a longer number
+    (?(pre) | (?<![A-Za-z]) )                               # SKX007K2 is no 7k2
+    (?<![\d.'’/])                                           # not inside a longer number or a date
     (?P<number>
         \d+ [.,] \d{{1,3}} (?=[kKmM])                               # 8,2k / 46.5K / 1.006M
       | \d{{1,3}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} )   # 8.200 / 8 200 / 12'500 / 2,000
@@ -46,8 +47,8 @@ PRICE_RE = re.compile(rf"""
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
     (?: \s? (?P<post> {_SYMBOL}                              # € / $ after: binds to this number
-                   | (?:{_WORD}) (?![A-Za-z])                   # euros / HKD after, unless it opens
-                     (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next grouped number
+                   | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
+                     (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    FAMILY_PREFIXES, NOT_REFERENCE_BEFORE, NOT_REFERENCE_PREFIXES, NOT_REFERENCE_UNITS, PATEK_FAMILY,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
     REFERENCE_WORDS, ROLEX_CORE_FAMILY, ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SHAPES,
 )
 
@@ -32,38 +32,38 @@ def _words(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
-CANDIDATE_RE = re.compile(r"""
-    (?<![\w./\-~])                           # starts a token
-    (?: (?:PAM|RM|IW)[\ \-](?=\d) )?         # PAM 1312, RM 67-02, IW 371605: a space may follow the prefix
-    [A-Za-z]{0,6} [./\-]?                    # letters before the first digit (CRWSTA0041, L3.781...)
-    \d                                       # a reference has digits
+DIGITS_RE = re.compile(r"""
+    \d                                       # a reference has digits: the scan jumps from digit to digit
     (?: [A-Za-z0-9] | [./\-~](?=[A-Za-z0-9]) )*   # then letters, digits, and . / - ~ between them
-    (?![\w~])                                # ends the token
-""", re.VERBOSE | re.IGNORECASE)
+""", re.VERBOSE)
+LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+SPACED_PREFIXES = ("PAM ", "RM ", "IW ", "PAM-", "RM-")   # PAM 1312, RM 67-02, IW 371605
 
+SHAPE_RES = [re.compile(pattern, re.IGNORECASE) for _brand, pattern, _needs in SHAPES]
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
     f"(?P<s{i}>{pattern})" for i, (_brand, pattern, _needs) in enumerate(SHAPES)), re.IGNORECASE)
 
-NOT_BEFORE_RE = re.compile(rf"""
-    (?: (?<![\w]) (?:{_words(NOT_REFERENCE_BEFORE)})    # cal., calibre, prix, budget...
-      | [$€£¥]                               # a currency sign
-      | (?<![\w]) (?:{_words(p for p in NOT_REFERENCE_PREFIXES if len(p) == 3)}) )  # HKD, USD...
-    \s* [:.#]? \s* \Z                        # right before the number
-""", re.VERBOSE | re.IGNORECASE)
+CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS)
+PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
+REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
+CURRENCY_SIGNS = "$€£¥"
 
 NOT_AFTER_RE = re.compile(rf"""
-    \s?                                      # right after the number
-    (?: [$€£¥%]                              # a currency sign or percent
-      | (?:{_words(NOT_REFERENCE_UNITS)}) (?![^\W_])  # a unit, a currency word (mm, k, eur...)
-      | [,.]\d                               # the rest of a price (8.200, 12,500)
-      | '\d | ’\d                            # 12'500
-      | \s?(?:€|\$|eur|euros|chf|usd|hkd) )
+    \ ?                                      # right after the number, a space at most
+    (?: [$€£¥%](?!\ ?\d)                     # a currency sign or percent (not the next price's: `16570 $6,250`)
+      | (?:{_words(NOT_REFERENCE_UNITS + CALIBRE_WORDS)}) (?![^\W_])  # a unit, currency or calibre word
+      | [,.]\d{{3}}(?!\d)                      # the rest of a price (126,000)
+      | ['’]\d )                             # 12'500
 """, re.VERBOSE | re.IGNORECASE)
 
-REF_WORD_RE = re.compile(rf"""
-    (?<![\w]) (?:{_words(REFERENCE_WORDS)})  # ref, réf., reference, #...
-    \s* [:.]? \s* \Z                         # right before the number
-""", re.VERBOSE | re.IGNORECASE)
+NOT_TOKEN_RE = re.compile(r"""
+    \d{1,3} (?:[.,']\d{3})+ (?:[.,]\d{1,2})?   # a price with thousands separators: 10.400, 1.450
+    | \d{1,2} / \d{1,2} (?: / \d{2,4})?        # a date: 24/4/24, 9/10
+    | \d{1,2} [/.\-] (?:19|20)?\d{2}           # a month: 09/2023, 6/2025, 05-24
+    | (?:19|20)\d{2} [-/] (?:19|20)?\d{2}       # a range of years: 1999-2005, 2006-07
+    | \d+ (?:[.,]\d+)? [kKmM]                   # 12.5k, 1.2m
+""", re.VERBOSE)
 
 UNIT_TOKEN_RE = re.compile(rf"""
     \d+ (?:[.,]\d+)?                         # a number
@@ -76,7 +76,10 @@ CALIBRE_RE = re.compile(r"""
     | [A-Z]?\d{1,2}[A-Z]?                    # too short to be a reference: B01, H10, N3
 """, re.VERBOSE | re.IGNORECASE)
 
-NOT_PREFIX_RE = re.compile(rf"(?:{_words(NOT_REFERENCE_PREFIXES)})(?=[\d\-./])", re.IGNORECASE)
+NOT_PREFIX_RE = re.compile(rf"""
+    (?:{_words(p for p in NOT_REFERENCE_PREFIXES if len(p) == 3)})   # HKD365K, USD12k: a currency
+    | (?:{_words(NOT_REFERENCE_PREFIXES)}) (?=[\d\-./])             # ETA2824, N11/2025, x2, M3: shorthand
+""", re.VERBOSE | re.IGNORECASE)
 
 ROLEX_SUFFIX_SET = frozenset(ROLEX_SUFFIXES)
 PATEK_BY_NUMBER = {n: fam for fam, numbers in PATEK_FAMILY.items() for n in numbers.split()}
@@ -109,7 +112,7 @@ def _rolex_family(digits: str) -> str | None:
 def _is_rolex_number(digits: str) -> bool:
     """Digits a Rolex reference could be: a known series, core or reference."""
     gen, core = digits[:-4], digits[-4:-1]
-    return (digits in ROLEX_EXACT or f"{gen}|{core}" in ROLEX_SERIES
+    return (digits in ROLEX_EXACT or f"{gen}|{core}" in ROLEX_SERIES or f"{gen}|{core}" in ROLEX_EXCEPTIONS
             or (len(digits) == 6 and core in ROLEX_CORE_FAMILY))
 
 
@@ -133,24 +136,27 @@ def _family(brand: str, ref: str) -> str | None:
 
 
 def _shape(token: str):
-    """(brand, needs) of the first maker's shape `token` has, or None."""
+    """(brand, needs, index in SHAPES) of the first maker's shape `token` has, or None."""
     m = SHAPE_RE.fullmatch(token)
     if not m:
         return None
-    _brand, _pattern, needs = SHAPES[int(m.lastgroup[1:])]
-    return _brand, needs
+    index = int(m.lastgroup[1:])
+    return SHAPES[index][0], SHAPES[index][2], index
 
 
 def reference_info(ref: str, brand: str | None = None) -> tuple:
     """(brand, family) a reference belongs to; `brand`, when the text names one, wins over the shape."""
-    token = re.sub(r"\s+", "", ref)
-    shape = _shape(token)
+    token = "".join(ref.split())
+    return _info(token, _shape(token), brand)
+
+
+def _info(token: str, shape, brand: str | None) -> tuple:
     if shape:
         brand = brand or shape[0]
     elif token.isdigit() and not brand:
         if _is_rolex_number(token):
             brand = "Rolex"
-        elif token[:4] in PATEK_BY_NUMBER and len(token) == 4:
+        elif len(token) == 4 and token in PATEK_BY_NUMBER:
             brand = "Patek Philippe"
     if not brand:
         return None, None
@@ -160,47 +166,67 @@ def reference_info(ref: str, brand: str | None = None) -> tuple:
 # ── finding references in a message ──────────────────────────────────────────────────────────────────
 def _named_brands(text: str) -> set:
     """Brands the message names, by brand name or by a model of theirs."""
-    return ({b for _s, _e, b in models.find_brands(text)}
-            | {m.brand for m in models.find_models(text)})
+    return {b for _s, _e, b in models.find_brands(text)} | {m.brand for m in models.find_models(text)}
 
 
 def _brand_next_to(text: str, start: int) -> str | None:
     """A brand or model written just before `start` on the same line (`Rolex 76188`, `Invicta Disney 37813`)."""
-    window = text[max(0, start - 40):start]
-    window = window[window.rfind("\n") + 1:]
-    near = [(e, b) for _s, e, b in models.find_brands(window)] + [(m.end, m.brand) for m in models.find_models(window)]
-    near = [(e, b) for e, b in near if len(window) - e <= 24]
-    return max(near)[1] if near else None
+    near = None
+    for b_start, b_end, brand in [(m.start, m.end, m.brand) for m in models.find_models(text)] + models.find_brands(text):
+        if b_end <= start and start - b_end <= 24 and "\n" not in text[b_end:start]:
+            if near is None or b_end > near[0]:
+                near = (b_end, brand)
+    return near and near[1]
 
 
-def _accept(text: str, start: int, token: str, context: dict):
+def _context_before(text: str, start: int) -> tuple:
+    """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
+    chunk = text[max(0, start - 14):start].rstrip(" \t")
+    if chunk[-1:] in ("#", "n°"[-1]):
+        return "#", ""
+    chunk = chunk.rstrip(" \t:")
+    if chunk[-1:] in CURRENCY_SIGNS and chunk[-1:]:
+        return "", chunk[-1]
+    word = chunk.rsplit(None, 1)[-1] if chunk else ""
+    return word.lstrip("([{\"'*-•").lower().rstrip("."), ""
+
+
+def _named(text: str, context: dict) -> set:
+    if "named" not in context:
+        context["named"] = _named_brands(text)
+    return context["named"]
+
+
+def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
-    before = text[max(0, start - 16):start]
-    if NOT_BEFORE_RE.search(before):
-        return None, False                           # cal. 3135, prix 5711, $12500, HKD 126000
-    shape = _shape(token)
+    word, sign = _context_before(text, start)
+    if word in CALIBRE_WORD_SET:
+        return None, False                           # cal. 3135, calibre 4130
+    if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
+        return None, False                           # $12500, 8200€, 126000 HKD, 3186 movement
     digits_only = token.isdigit()
-    if digits_only and NOT_AFTER_RE.match(text, start + len(token)):
-        return None, False                           # 8200€, 126000 HKD, 5711.50
-    ref_word = bool(REF_WORD_RE.search(before))
+    if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS):
+        return None, False                           # prix 5711, budget 126000, Speedy 3861
+    ref_word = word in REFERENCE_WORD_SET
     if shape:
-        brand, needs = shape
+        brand, needs, index = shape
         if needs is None:
-            return brand, True
+            return _one_named(text, context, brand), True
         if needs == "rolex":
-            digits = re.match(r"\d+", token).group()
-            suffix = re.sub(r"-\d{4}$", "", token[len(digits):]).upper()
+            digits = token[:len(token) - len(token.lstrip("0123456789"))]
+            suffix = token[len(digits):].upper()
+            suffix = suffix[:-5] if suffix[-5:-4] == "-" else suffix
             if suffix:
                 return ("Rolex", True) if suffix in ROLEX_SUFFIX_SET else (None, False)
             if _is_rolex_number(digits):
                 return "Rolex", True
         else:
-            if "named" not in context:
-                context["named"] = _named_brands(text)
-            if brand in context["named"] or ref_word:
-                return brand, True
-    if CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
-        return None, False
+            named = _named(text, context)
+            for (brand, _pattern, needs), shape_re in zip(SHAPES[index:], SHAPE_RES[index:]):
+                if needs == "brand" and (brand in named or ref_word) and shape_re.fullmatch(token):
+                    return brand, True               # Lange's 191.032 in a Lange message, not Omega's
+    if NOT_TOKEN_RE.fullmatch(token) or CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
+        return None, False                           # 10.400, 09/2023, 1999-2005, 7S26, 40mm
     if digits_only:
         if len(token) < 4 or len(token) > 6:
             return None, False
@@ -208,43 +234,73 @@ def _accept(text: str, start: int, token: str, context: dict):
             return None, False                       # a year
         if token in ROLEX_EXACT:
             return "Rolex", True
-        if token in PATEK_BY_NUMBER and len(token) == 4:
+        if len(token) == 4 and token in PATEK_BY_NUMBER:
             return "Patek Philippe", True
         near = _brand_next_to(text, start)
-        if near or ref_word:
-            return near, True
-        return None, False
+        return near, bool(near or ref_word)
     if NOT_PREFIX_RE.match(token):
         return None, False                           # HKD126000, N11/2025, ETA2824
-    letters = sum(ch.isalpha() for ch in token)
     digits = sum(ch.isdigit() for ch in token)
     if digits < 3 or len(token) < 5:
         return None, False
-    if token[0].isalpha() and letters <= 6:
+    if token[0].isalpha() and len(token) - len(token.lstrip(LETTERS)) <= 6:
         return None, True                            # FS4735, MK7248, SN021-G: someone's reference
     near = _brand_next_to(text, start)
     return near, bool(near or ref_word)              # 7050s, 02AR2: only next to a brand or `ref`
 
 
+def _one_named(text: str, context: dict, brand: str) -> str:
+    """The shape's brand, unless the message names one other brand only (Breitling's M13313 is no Tudor)."""
+    named = _named(text, context)
+    if brand in named or len(named) != 1 or {brand, *named} == {"Seiko", "Grand Seiko"}:
+        return brand
+    return next(iter(named))
+
+
+REF_PREFIX_RE = re.compile(r"""
+    (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
+""", re.VERBOSE | re.IGNORECASE)
+
+
+def _tokens(text: str):
+    """(start, token) of every run of letters and digits with a digit in it, spaces dropped."""
+    for m in DIGITS_RE.finditer(text):
+        start, end = m.span()
+        while start and (text[start - 1] in TOKEN_CHARS
+                         or (text[start - 1] in "./-" and start > 1 and text[start - 2] in TOKEN_CHARS)):
+            start -= 1                               # back to the letters before the first digit
+        if start and text[start - 1].isalnum():
+            continue                                 # glued to a non-ASCII letter (年, é): no reference
+        if end < len(text) and (text[end].isalnum() or text[end] == "~"):
+            continue
+        if start > 2 and text[start - 1] in " -":
+            spaced = text[max(0, start - 4):start].upper()
+            for prefix in SPACED_PREFIXES:
+                if spaced.endswith(prefix) and not text[max(0, start - len(prefix) - 1):start - len(prefix)].isalnum():
+                    start -= len(prefix)
+                    break
+        if m.start() - start > 8:
+            continue                                 # a long word before the digits: not a reference
+        ref_word = REF_PREFIX_RE.match(text, start, m.start())
+        if ref_word:
+            start = ref_word.end()                   # `Ref.16710`: the word is context, not reference
+        yield start, end, text[start:end].replace(" ", "")
+
+
 def find_references(text: str) -> list:
     """Every reference written in `text`, in order of appearance."""
     found, context = [], {}
-    for m in CANDIDATE_RE.finditer(text):
-        token = re.sub(r"[\s]", "", m.group())
-        brand, ok = _accept(text, m.start(), token, context)
-        if not ok and "/" in token:                  # `15500ST/15510ST`, `SSC813/SBDL085`
-            offset = m.start()
-            for part in token.split("/"):
-                pb, pok = _accept(text, offset, part, context)
-                if pok:
-                    found.append(_match(offset, offset + len(part), part, pb))
-                offset += len(part) + 1
-            continue
+    for start, end, token in _tokens(text):
+        shape = _shape(token)
+        brand, ok = _accept(text, start, token, shape, context) if shape or "/" not in token else (None, False)
         if ok:
-            found.append(_match(m.start(), m.end(), token, brand))
+            found.append(RefMatch(start, end, token, *_info(token, shape, brand)))
+        elif "/" in token:                           # `15500ST/15510ST`, `SSC813/SBDL085`
+            offset = start
+            for part in token.split("/"):
+                shape = _shape(part)
+                brand, ok = _accept(text, offset, part, shape, context)
+                if ok:
+                    found.append(RefMatch(offset, offset + len(part), part, *_info(part, shape, brand)))
+                offset += len(part) + 1
     return found
-
-
-def _match(start: int, end: int, token: str, brand: str | None) -> RefMatch:
-    brand, model = reference_info(token, brand) if brand else reference_info(token)
-    return RefMatch(start, end, token, brand, model)

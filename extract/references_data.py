@@ -61,7 +61,9 @@ SHAPES = (
     ("Grand Seiko", r"S[BL]G[A-Z]-?\d{3}[A-Z]?\d?", None),
     ("Seiko", r"S[A-Z]{1,4}\d{2,3}[A-Z]?\d?", None),
     # Seiko case numbers: calibre-case (6139-6040, 7N42-0FG0, V137-0DJ0)
-    ("Seiko", r"[0-9A-Z]\d[0-9A-Z]\d-[0-9A-Z]{4}", "brand"),
+    ("Seiko", r"\d[0-9A-Z]\d{2}-[0-9A-Z]{4}|[A-Z]\d{3}-[0-9A-Z]{4}", "brand"),
+    # Zenith's vintage calibre-named references (A386, A384)
+    ("Zenith", r"A3\d{2}", "brand"),
     # Hamilton H69439931, Citizen BN0151-09L, Casio DW-5600E-1V / BA-110AH-9AJF
     ("Hamilton", r"H\d{6,8}", None),
     ("Citizen", r"[A-Z]{2}\d{4}-\d{2}[A-Z]", None),
@@ -89,11 +91,20 @@ NOT_REFERENCE_UNITS = (
     "pcs pc x l eur e usd hkd chf gbp sgd aed euros jours days w"
 ).split()
 
-# Words right before a number that make it a calibre, a price or a size, not a reference.
-NOT_REFERENCE_BEFORE = (
-    "cal calibre caliber kaliber cal. calibro movement mouvement mvt mouv eta valjoux sellita unitas "
-    "lemania prix price asking ask budget now was for à a pour max min around approx env environ "
-    "tel tél phone whatsapp call"
+# Words right before or after a number that make it a calibre, not a reference (cal. 3135, 3186 movement).
+CALIBRE_WORDS = (
+    "cal calibre caliber kaliber calibro movement mouvement mvt mouv eta valjoux sellita unitas lemania"
+).split()
+# Calibres dealers name by their bare number (Speedy 3861, Planet Ocean 8500): never a reference alone.
+CALIBRE_NUMBERS = frozenset((
+    "3861 1861 1863 321 3135 3130 3235 3230 3285 3255 3186 3187 4130 4131 2236 3035 3085 3155 3175 1570 "
+    "1575 1520 1530 1560 8500 8800 8900 8906 9300 9900 9901 8806 2500 1120 1164 2824 2892 2836 7750 "
+    "7753 2893 5100 6497 6498 1861 324 240 215 315 9015 8215 4R36 7S26 6R15 6R35 9S65 9R65 3132 3131"
+).split())
+# Words right before a bare number that make it a price or a phone number.
+PRICE_WORDS = (
+    "prix price asking ask budget now was for à a pour max min around approx env environ "
+    "tel tél phone whatsapp call at @ obo only"
 ).split()
 
 # Words right before a bare number that make it a reference.

@@ -198,7 +198,7 @@ HONG_KONG_MARKERS = r"hkd|hk\$|[\u4e00-\u9fff]|(?<![A-Za-z])[nN]\d{1,2}(?:/\d{2,
 PRICE_CUES = (r"prix", r"price", r"asking", r"ask", r"budget", r"💰", r"px", r"tarif",
               r"sell(?:ing)?\ for", r"vendue?\ pour", r"now", r"maintenant", r"à", r"at")
 # Words just before a price that make it not the asking price.
-NOT_ASKING_CUES = (r"was", r"avant", r"au\ lieu\ de", r"instead\ of", r"retail", r"msrp", r"rrp",
+NOT_ASKING_CUES = (r"was", r"avant", r"[ée]tait", r"before", r"initially", r"initialement", r"au\ lieu\ de", r"instead\ of", r"retail", r"msrp", r"rrp",
                    r"prix\ (?:boutique|neuf|public|catalogue)", r"paid", r"pay[ée]e?",
                    r"achet[ée]e?\ (?:à|pour)", r"bought\ (?:at|for)", r"frais\ de\ port",
                    r"shipping", r"fdp", r"port", r"livraison", r"list\ price")
@@ -211,18 +211,19 @@ GOLD_KARATS = ("9", "10", "14", "18", "22", "24")
 # Listed per value; parse.py ranks a line's conditions: new/excellent/good first as written,
 # then used, then vintage (README: "when used and a grade are both given, the grade wins").
 CONDITIONS = {
-    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"lnib", r"near\ mint", r"mint",
+    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"lnib", r"near\ mint",
+                  r"mint(?!\ (?:green|gr[üu]n|dial|colou?r|vert|blue|bleu))",
                   r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
                   r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
-                  r"pristine", r"[ée]tat\ neuf", r"(?:9|9[.,]5)/10"),
-    "new": (r"neu(?:f|ve)s?", r"brand\ new", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
+                  r"pristine", r"(?:9|9[.,]5)/10"),
+    "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand\ new", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
             r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
             r"unworn", r"unused", r"nos", r"bnib", r"new\ in\ box", r"jamais\ port[ée]e?s?",
             r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
     "good": (r"bon\ [ée]tat", r"be", r"good(?:\ condition|\ shape)?", r"(?:7|7[.,]5|8|8[.,]5)/10",
              r"tr[èe]s\ correct"),
     "used": (r"[ée]tat\ d'usage", r"[ée]tat\ correct", r"d'occasion", r"occasion", r"used",
-             r"worn", r"fair(?:\ condition)?", r"poor(?:\ condition)?", r"us[ée]e?", r"二手",
+             r"worn", r"fair\ (?:condition|shape)", r"poor(?:\ condition)?", r"us[ée]e?", r"二手",
              r"pre-?owned"),
     "vintage": (r"vintage",),
 }
@@ -279,9 +280,8 @@ ANYWHERE = {
     "sale": (r"\[wts\]", r"wts", r"je\ vends", r"vends", r"[àa]\ vendre", r"for\ sale(?!\s*\?)",
              r"je\ me\ s[ée]pare", r"mets\ en\ vente", r"selling"),
     "wanted": (r"wtb", r"cherche", r"recherche", r"looking\ for", r"searching\ for",
-               r"want\ to\ buy", r"budget", r"anyone\ have", r"quelqu'un\ (?:a|aurait)",
-               r"qqn\ (?:a|aurait)", r"iso(?=\s+[A-Z])"),
-    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"exchange", r"en\ [ée]change"),
+               r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])"),
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change"),
 }
 # Openers that announce stock only when a watch follows ("Dispo demain ?" is logistics).
 STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"en\ stock")
