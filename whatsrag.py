@@ -1294,7 +1294,11 @@ class Deadlines:
         self._deadlines: dict[socket.socket, float] = {}
         self._lock = threading.Lock()
         self._tick = tick
+        self._stopped = threading.Event()
         threading.Thread(target=self._watch, name="whatsrag-deadlines", daemon=True).start()
+
+    def stop(self):
+        self._stopped.set()
 
     def arm(self, conn: socket.socket, seconds: float):
         with self._lock:
@@ -1305,8 +1309,7 @@ class Deadlines:
             self._deadlines.pop(conn, None)
 
     def _watch(self):
-        while True:
-            time.sleep(self._tick)
+        while not self._stopped.wait(self._tick):
             now = time.monotonic()
             with self._lock:
                 expired = [conn for conn, deadline in self._deadlines.items() if deadline < now]
@@ -1324,6 +1327,10 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
     allow_reuse_address = True
     request_timeout = 30.0
     deadlines: Deadlines
+
+    def server_close(self):
+        super().server_close()
+        self.deadlines.stop()
 
 
 class BodyReader:
