@@ -849,8 +849,8 @@ def search_params(request: Request, max_body: int, text_key: str = "query"
         except ValueError:
             return error_response(400, "body is not JSON")
         if not isinstance(payload, dict) or not isinstance(payload.get("filters", {}), (dict, type(None))):
-            return error_response(400, 'expected {"query": ..., "limit": ..., "filters": {...}}')
-        query, limit, raw_filters = payload.get("query"), payload.get("limit", 10), payload.get("filters") or {}
+            return error_response(400, f'expected {{"{text_key}": ..., "limit": ..., "filters": {{...}}}}')
+        query, limit, raw_filters = payload.get(text_key), payload.get("limit", 10), payload.get("filters") or {}
     else:
         query, limit = request.query.get("q"), request.query.get("limit", "10")
         raw_filters = {name: request.query[name] for name in FILTER_FIELDS if request.query.get(name)}
