@@ -95,6 +95,11 @@ class _Ticket:
     done: bool = False
 
 
+def _storable(text: str | None) -> str | None:
+    """Text SQLite can hold: a lone surrogate (legal in JSON, not in UTF-8) kept as its escape."""
+    return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
+
+
 def _owner_prefix() -> str:
     return f"{socket.gethostname()}:{os.getpid()}"
 
@@ -169,7 +174,7 @@ class Journal:
 
     def append(self, body: bytes, *, ignored: str | None = None) -> int:
         """Commit a raw body durably and return its id; `ignored` records it as not ours to process."""
-        ticket = _Ticket(bytes(body), "ignored" if ignored else "pending", ignored)
+        ticket = _Ticket(bytes(body), "ignored" if ignored else "pending", _storable(ignored))
         with self._queue_lock:
             self._queue.append(ticket)
             while not ticket.done:
@@ -202,9 +207,10 @@ class Journal:
             self._bump(db, {"bodies_received": len(batch), "bodies_ignored": ignored})
         try:
             self._write(work)
-        except JournalError as exc:
+        except Exception as exc:    # whatever it is, no ticket of the group may be left waiting
+            error = exc if isinstance(exc, JournalError) else JournalError(f"journal write failed: {exc!r}")
             for ticket in batch:
-                ticket.error = exc
+                ticket.error = error
         for ticket in batch:
             ticket.done = True
 
@@ -275,7 +281,7 @@ class Journal:
         def work(db):
             db.execute("UPDATE bodies SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
                        "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
-                       ("parked" if parked else "pending", attempts, due, error[:2000],
+                       ("parked" if parked else "pending", attempts, due, _storable(error[:2000]),
                         claim.body_id, claim.token))
             self._bump(db, {"processing_failures": 1, "bodies_parked": int(parked)})
         self._write(work)
