@@ -2,7 +2,6 @@
 or a request thread stuck forever, for the request that sent it and for the ones that shared its commit.
 Regression tests, built from the fuzz cases (bench/fuzz_corpus.py, seed 1) that first showed them.
 """
-import json
 import socket
 import threading
 
@@ -77,5 +76,4 @@ def test_two_different_content_lengths_are_refused(live_server):
         sock.shutdown(socket.SHUT_WR)
         answer = sock.recv(65536)
     assert answer.split(b" ", 2)[1] == b"400", answer[:200]
-    assert server.service.journal.counts()["pending"] == 0
-    assert json.loads(answer.split(b"\r\n\r\n", 1)[1])["error"]
+    assert sum(server.service.journal.counts().values()) == 0
