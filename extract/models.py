@@ -1,6 +1,7 @@
 """Model names and nicknames in a message: `find_models(text) -> list[ModelMatch]`.
 
-One regex built at import from extract/models_data.py (MODELS, BRANDS). A match reports the brand the
+Regexes built at import from extract/models_data.py (MODELS) and the extractor's brand table
+(extract/vocab.py: BRANDS, BRAND_ABBREVIATIONS). A match reports the brand the
 model belongs to and its family as the market says it (`Hulk` -> Rolex Submariner, `BB58` -> Tudor
 Black Bay 58, `Speedy Pro` -> Omega Speedmaster). `find_brands(text)` gives the brand names written in a
 message (`AP` -> Audemars Piguet), used here to silence generic model words (`GMT` in a Grand Seiko
@@ -8,9 +9,11 @@ message) and by extract/references.py to accept reference shapes that need their
 """
 import functools
 import re
+import unicodedata
 from dataclasses import dataclass
 
-from extract.models_data import BRANDS, MODELS
+from extract.models_data import MODELS
+from extract.vocab import BRAND_ABBREVIATIONS, BRANDS
 
 
 @dataclass(frozen=True)
@@ -22,7 +25,8 @@ class ModelMatch:
 
 
 # ── building the regexes from the tables ─────────────────────────────────────────────────────────────
-_BEFORE = r"(?<![^\W_])"                       # not inside a word
+_BEFORE = r"(?<![^\W_])"                        # not inside a word
+_BEFORE_FIRST = r"(?<![^\W_].)"                  # after a first character: no letter or digit before it
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 
 
@@ -57,16 +61,20 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
             node = node.setdefault(unit, {})
         node[""] = {}                              # an alias ends here
 
-    def emit(node: dict) -> str:
+    def emit(node: dict, after_first: str = "") -> str:
         ends = "" in node
-        branches = [unit + emit(child) for unit, child in node.items() if unit]
+        branches = [unit + after_first + emit(child) for unit, child in node.items() if unit]
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         if ends:                                   # longest first: try going on, else stop here
             return "(?:" + body + ")?"
         return body if len(branches) == 1 else body
-    return emit(trie)
+    if fold:                                       # lower-case aliases: most letters may start one
+        return _BEFORE + emit(trie)
+    # Capitals: the word-start check goes after the first character, so the regex begins with a plain
+    # set of first letters and re's scanner skips every other position without entering the pattern.
+    return emit(trie, _BEFORE_FIRST)
 
 
 def _parse_models(table: dict) -> list:
@@ -88,14 +96,17 @@ def _parse_models(table: dict) -> list:
     return rows
 
 
-def _parse_brands(table: dict) -> list:
-    """(alias, flags, brand) for every spelling of every brand."""
+def _brand_rows() -> list:
+    """(spelling, flags, brand) from the extractor's brand table (extract/vocab.py): one list of brands.
+    Short forms (`AP`, `Tag`) are case-sensitive there and here; accented spellings also read plain."""
     rows = []
-    for brand, spellings in table.items():
-        for alias in spellings.split(";"):
-            alias = alias.strip()
-            flags = "=" if alias.startswith("=") else ""
-            rows.append((alias.lstrip("="), flags, brand))
+    for brand, spellings in BRANDS.items():
+        for spelling in spellings or (() if brand in BRAND_ABBREVIATIONS else (brand,)):
+            rows.append((spelling, "", brand))
+            plain = "".join(ch for ch in unicodedata.normalize("NFKD", spelling) if not unicodedata.combining(ch))
+            if plain != spelling:
+                rows.append((plain, "", brand))
+    rows += [(short, "=", brand) for short, brand in BRAND_ABBREVIATIONS.items()]
     return rows
 
 
@@ -112,8 +123,7 @@ class _Scanner:
     @staticmethod
     def _compile(trie: str, flags: int):
         return re.compile(rf"""
-            {_BEFORE}                        # starts a word
-            (?: {trie} )                     # one of the aliases, longest first
+            (?: {trie} )                     # one of the aliases, longest first, starting a word
             {_AFTER}                         # ends a word
         """, re.VERBOSE | flags)
 
@@ -133,7 +143,7 @@ class _Scanner:
 
 
 _MODEL_ROWS = _parse_models(MODELS)
-_BRAND_ROWS = _parse_brands(BRANDS)
+_BRAND_ROWS = _brand_rows()
 
 # alias key -> {brand: (family, flags)} in table order: `Submariner` is Rolex's unless Tudor is named
 MODEL_BY_KEY: dict = {}

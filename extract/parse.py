@@ -21,7 +21,7 @@ from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, A
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
                            LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NOT_THE_BRAND, OPENERS, PASSING,
-                           QUESTION_WORDS, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
+                           NOT_A_MODEL, QUESTION_WORDS, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
                            words)
 
 RATES = rates.load()
@@ -30,7 +30,7 @@ RATES = rates.load()
 SAME_LENGTH = str.maketrans({
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",     # no-break and thin spaces
     "’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
-    "–": "-", "—": "-", "‐": "-", "‑": "-", "（": "(", "）": ")", "，": ",", "：": ":",
+    "‐": "-", "‑": "-", "（": "(", "）": ")", "，": ",", "：": ":",
 })
 KEYCAP_RE = re.compile("[\ufe0f\u20e3]")                             # 4️⃣ = "4" + VS16 + keycap
 
@@ -148,17 +148,18 @@ YEAR_RE = re.compile(r"""
       | \d{1,2} / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)        # 24/4/24
       | (?P<plain>19\d\d|20[0-3]\d) y?                            # 2018, 2019y
     )
-    (?![\d]|\s?[-/]\s?\d|'?s\b|\s?\+|\s?mm)  # not a range (2016-2020), decade (1970's), "2021+"
+    (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
+                                              # (1970's), "2021+", a depth (2000m)
 """, re.VERBOSE)
 YEAR_BLOCKERS_RE = re.compile(rf"(?:{words(*SERVICE_WORDS)}|années|annees|depuis|since|before|avant)"
                               r"[^\d\n]{0,12}\Z", re.IGNORECASE)
 YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*(?:service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
                                     r"onwards|minimum|et\s+plus|\+)", re.IGNORECASE)
 SIZE_RE = re.compile(r"""
-    (?<![\d.,'#/])                            # not a part of a longer number
+    (?<![\d.,'#/\-])                          # not a part of a longer number (X-33, 40-68)
     (?P<size> \d{2} (?: [.,] \d{1,2} )? )     # 40 / 43,5 / 41.5
     (?: \s? (?P<mm>mm) (?![a-z])              # 40mm / 41 mm / 45MM
-      | (?![\d]|[.,]\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b|-)) )
+      | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
 """, re.VERBOSE | re.IGNORECASE)
 WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")   # ≤ 3 words between
 
@@ -197,11 +198,15 @@ def find_attributes(text: str) -> list[Attribute]:
     return found
 
 
-def resolve(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[Anchor], list[Attribute]]:
-    """A written price beats a reference over the same digits; otherwise anchors win."""
-    prices = [a for a in attributes if a.field == "price" and not a.value.bare]
-    anchors = [a for a in anchors if not (a.reference and not a.model and any(
-        p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices))]
+def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
+    """A written price beats a reference over the same digits, and so does a round number ending a
+    line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
+    prices = [a.value for a in attributes if a.field == "price" and a.value.currency]
+    bare = [a.value for a in attributes if a.field == "price" and a.value.bare]
+    anchors = [a for a in anchors if not (a.reference and (
+        any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
+        or any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
+               and trailing_round(text, p, line_end(text, a.start)) for p in bare)))]
     kept = []
     for attr in attributes:
         inside = [a for a in anchors if a.start < attr.end and attr.start < a.end]
@@ -209,7 +214,19 @@ def resolve(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[An
             kept.append(attr)
         elif attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
             kept.append(attr)                                # "Pelagos 39": a size in the name
+        elif attr.field == "movement" and not any(a.reference for a in inside):
+            kept.append(attr)                                # "Grand Quartz" names its movement
     return anchors, kept
+
+
+def line_end(text: str, pos: int) -> int:
+    end = text.find("\n", pos)
+    return len(text) if end < 0 else end
+
+
+def line_has_reference_before(text: str, anchors: list[Anchor], anchor: Anchor) -> bool:
+    start = text.rfind("\n", 0, anchor.start) + 1
+    return any(a.reference and start <= a.start < anchor.start for a in anchors)
 
 
 # Separators ------------------------------------------------------------------------
@@ -424,14 +441,16 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
             before_first = not any(j < i for j in listing_lines)
             has_price = any(a.field == "price" and a.value.asking and (not a.value.bare or
                             trailing_round(text, a.value, end)) for a in line_attrs)
-            if before_first:
-                target = section.facts if section.brand else message
-            elif after_last and (len(out) > 1 and not has_price):
-                target = message
-            else:
-                target = last_listing[1] if last_listing else message
+            said = Facts()
             for attr in line_attrs:
-                target.add(attr, text, end)
+                said.add(attr, text, end)
+            if before_first:                        # "Lange New" then "Used": the nearer line wins
+                (section.facts if section.brand else message).values.update(said.values)
+            elif after_last and len(out) > 1 and not has_price:
+                message.values.update(said.values)  # "Tout en TBE", "Prix en euros HT"
+            elif last_listing:
+                for attr in line_attrs:             # the listing goes on: "Carte 2022, boîte et papiers"
+                    last_listing[1].add(attr, text, end)
             continue
         assign_line(text, watches, line_attrs, end, out, section, message)
         last_listing = out[-1]
@@ -511,9 +530,9 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
-               span_map: list[int] | None) -> Listing:
+               span_map: list[int] | None, stops: list[int]) -> Listing:
     brand = w.brand or section.brand
-    model = pick_model(w)
+    model = pick_model(w) or model_after_brand(text, w, stops)
     if brand and w.brand is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
     if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
@@ -533,6 +552,27 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         condition=facts.get("condition"), year=facts.get("year"), size_mm=facts.get("size_mm"),
         movement=facts.get("movement"), box=facts.get("box"), papers=facts.get("papers"),
         price_eur=RATES.to_eur(amount, currency), span=(start, end))
+
+
+MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
+NOT_A_MODEL_RE = re.compile(words(*NOT_A_MODEL) + r"\Z", re.IGNORECASE)
+
+
+def model_after_brand(text: str, w: Watch, stops: list[int]) -> str | None:
+    """Up to three words after a brand the model table does not cover ("Phoibos Leviathan")."""
+    brand = next((a for a in w.anchors if a.explicit and not a.model and not a.reference), None)
+    if brand is None:
+        return None
+    limit = next((s for s in stops if s >= brand.end), len(text))
+    taken, pos = [], brand.end
+    while len(taken) < 3:
+        m = MODEL_WORD_RE.match(text, pos, limit)
+        if not m or "\n" in text[pos:m.start(1)] or NOT_A_MODEL_RE.match(m.group(1)) or \
+                any(ch in text[pos:m.start(1)] for ch in ",|(/!"):
+            break
+        taken.append(m.group(1).rstrip("."))
+        pos = m.end()
+    return " ".join(taken) or None
 
 
 def pick_model(w: Watch) -> str | None:
@@ -650,13 +690,14 @@ def read(text: str) -> Extraction:
     norm, span_map = normalise(text)
     anchors = merge_anchors(find_brands(norm) + find_models(norm) + find_references(norm))
     attributes = find_attributes(norm)
-    anchors, attributes = resolve(anchors, attributes)
+    anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm)
     context = message_context(norm, attributes, language)
     found = read_listings(norm, anchors, attributes, language) if anchors else []
     if not found:
         found = loose_listing(norm, attributes)
-    listings = [to_listing(norm, w, facts, section, context, span_map) for w, facts, section in found]
+    stops = sorted({x.start for x in anchors + attributes})
+    listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
     kind, typed = message_type(norm, listings)
     understood = sum(sum(ch.isalnum() for ch in norm[x.start:x.end]) for x in anchors + attributes)
     return Extraction(type=kind, listings=tuple(listings),

@@ -46,7 +46,7 @@ PRICE_RE = re.compile(rf"""
         (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )? (?![A-Za-z])  # 8,2k / 8k2 / 46.5K
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
-    (?: \s? (?P<post> {_SYMBOL}                              # € / $ after: binds to this number
+    (?: \s? (?P<post> {_SYMBOL} (?!\d)                       # € / $ after (not "16570 $6,250")
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
                      (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
@@ -58,7 +58,8 @@ NOT_ASKING_RE = re.compile(rf"""
 
 RANGE_RE = re.compile(rf"""
     {LB} (?:entre|between|from|de) \s+ [^\s]+ \s+ (?:et|and|to|à|-) \s+ [^\s]+     # entre 18 et 22k
-  | (?<![\w.]) [^\s]*\d[^\s]* \s? [-–] \s? [^\s]*\d[^\s]* (?=\s|$|\)|,)           # $425-$2,400
+  | (?<![\w.]) [^\s]*\d[^\s]* [-–] [^\s]*\d[^\s]* (?=\s|$|\)|,)                   # $425-$2,400
+  | (?<![\w.]) [$€£]\S*\d\S* \s [-–] \s [$€£]?\S*\d\S*                           # $425 - $2,400
 """, re.IGNORECASE | re.VERBOSE)
 
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
@@ -66,6 +67,7 @@ STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 GOLD_RE = re.compile(rf"""
     {words(*GOLD_WORDS)} \s* (?:\d+\s*)?\Z                  # "or jaune 18k", "gold 18k"
 """, re.IGNORECASE | re.VERBOSE)
+GOLD_NEAR_RE = re.compile(r"gold|carat|\bor\s+(?:jaune|rose|blanc|gris)", re.IGNORECASE)  # "18K Cal. 71 18k Gold"
 GOLD_AFTER_RE = re.compile(rf"""
     \s* (?:ct\b|carats?|{words(*GOLD_WORDS)})                # "18k gold", "18K white gold"
 """, re.IGNORECASE | re.VERBOSE)
@@ -105,7 +107,8 @@ def is_gold(text: str, m: re.Match) -> bool:
     """`18k gold`, `or jaune 18k`: fineness, not thousands."""
     if not m.group("thousand") or m.group("number") not in GOLD_KARATS or m.group("pre") or m.group("post"):
         return False
-    return bool(GOLD_AFTER_RE.match(text, m.end()) or GOLD_RE.search(text[max(0, m.start() - 16):m.start()]))
+    return bool(GOLD_AFTER_RE.match(text, m.end()) or GOLD_RE.search(text[max(0, m.start() - 16):m.start()])
+                or GOLD_NEAR_RE.search(text, m.end(), m.end() + 30))
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────

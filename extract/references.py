@@ -36,6 +36,7 @@ DIGITS_RE = re.compile(r"""
     \d                                       # a reference has digits: the scan jumps from digit to digit
     (?: [A-Za-z0-9] | [./\-~](?=[A-Za-z0-9]) )*   # then letters, digits, and . / - ~ between them
 """, re.VERBOSE)
+FOUR_DIGIT_BRANDS = frozenset(("Cartier", "Patek Philippe", "Rolex", "Omega"))   # makers with bare 4-digit refs
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
 SPACED_PREFIXES = ("PAM ", "RM ", "IW ", "PAM-", "RM-")   # PAM 1312, RM 67-02, IW 371605
@@ -210,8 +211,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     ref_word = word in REFERENCE_WORD_SET
     if shape:
         brand, needs, index = shape
-        if needs is None:
-            return _one_named(text, context, brand), True
+        if needs is None:                            # letter-led shapes overlap (M13313 Breitling, not Tudor)
+            return (_one_named(text, context, brand) if token[0].isalpha() else brand), True
         if needs == "rolex":
             digits = token[:len(token) - len(token.lstrip("0123456789"))]
             suffix = token[len(digits):].upper()
@@ -237,6 +238,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         if len(token) == 4 and token in PATEK_BY_NUMBER:
             return "Patek Philippe", True
         near = _brand_next_to(text, start)
+        if len(token) == 4 and near not in FOUR_DIGIT_BRANDS:
+            near = None                              # Montblanc 1858, Squale 1521: model numbers
         return near, bool(near or ref_word)
     if NOT_PREFIX_RE.match(token):
         return None, False                           # HKD126000, N11/2025, ETA2824

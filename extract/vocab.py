@@ -191,7 +191,9 @@ CURRENCY_WORDS = (
 )
 CURRENCIES = CURRENCY_SYMBOLS + CURRENCY_WORDS
 # Signs that a message is a Hong Kong dealer list, where a bare "$" means HKD.
-HONG_KONG_MARKERS = r"hkd|hk\$|[\u4e00-\u9fff]|(?<![A-Za-z])[nN]\d{1,2}(?:/\d{2,4})?(?![\d/])"
+HONG_KONG_MARKERS = (r"hkd|hk\$|[\u4e00-\u9fff]"                          # the currency, Chinese
+                     r"|(?<![A-Za-z0-9])[nN]\d{1,2}(?:/\d{2,4})?(?![\d/])"   # N11, N9/2025: new, card date
+                     r"|(?<=(?:19|20)\d\d)y(?![A-Za-z])")                      # 2021y
 
 # ── Price cues ───────────────────────────────────────────────────────────────────────
 # Words that make a bare number a price ("prix : 4500", "budget 7k", "💰69000").
@@ -220,7 +222,7 @@ CONDITIONS = {
             r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
             r"unworn", r"unused", r"nos", r"bnib", r"new\ in\ box", r"jamais\ port[ée]e?s?",
             r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
-    "good": (r"bon\ [ée]tat", r"be", r"good(?:\ condition|\ shape)?", r"(?:7|7[.,]5|8|8[.,]5)/10",
+    "good": (r"bon\ [ée]tat", r"be", r"good(?=\ (?:condition|shape|state|\d))", r"in\ good", r"(?:7|7[.,]5|8|8[.,]5)/10",
              r"tr[èe]s\ correct"),
     "used": (r"[ée]tat\ d'usage", r"[ée]tat\ correct", r"d'occasion", r"occasion", r"used",
              r"worn", r"fair\ (?:condition|shape)", r"poor(?:\ condition)?", r"us[ée]e?", r"二手",
@@ -301,16 +303,31 @@ EXCHANGE_WORDS = (r"contre", r"for", r"against", r"↔", r"<->", r"->", r"=>", r
                   r"en\ [ée]change\ d[e']", r"in\ exchange\ for", r"pour\ un[e]?", r"over")
 LIST_WORDS = (r",", r";", r"\+", r"&", r"and", r"et", r"\|", r"/")
 # Words that apply a listing word to the whole message ("tout en TBE", "all full set").
-WHOLE_MESSAGE = (r"tout(?:es)?(?:\ en)?", r"tous", r"all(?:\ in)?", r"both", r"each", r"chacune?",
-                 r"les\ deux")
+WHOLE_MESSAGE = (r"tout(?:es)?(?:\ en)?", r"tous", r"all(?:\ in)?", r"each", r"chacune?", r"les\ deux")
 # What is sold is not a watch: straps, bracelets, accessories, a collection.
 ACCESSORIES = (r"straps?", r"bracelets?", r"clasps?", r"buckles?", r"boucles?", r"accessor(?:y|ies)",
-               r"collection", r"bands?", r"links?", r"bezel\ inserts?", r"mods?", r"homage")
+               r"collection", r"bezel\ inserts?")
 # Words before an accessory that make it part of a watch ("on strap", "with bracelet").
 ACCESSORY_OF_WATCH = r"(?:on|with|w/|sur|avec|and|\+|&|extra|additional|comes\ with|,|\()\s*(?:\w+\s+){0,2}$"
 # A line that dismisses the brand: a homage/mod, or the brand only made the movement.
 NOT_THE_BRAND = (r"mods?", r"homage", r"hommage", r"custom", r"sterile", r"movement",
                  r"mouvement")
+
+# Words that end a model name written after a brand the model table does not know
+# ("Phoibos Leviathan diver", "Zodiac Super Sea Wolf black"): what describes any watch.
+NOT_A_MODEL = (r"dial", r"cadran", r"watch(?:es)?", r"wrist-?watch", r"montre", r"men'?s?", r"mens",
+               r"women'?s?", r"womens", r"ladies", r"lady", r"unisex", r"black", r"white", r"blue",
+               r"green", r"red", r"orange", r"silver", r"gold", r"golden", r"grey", r"gray", r"brown",
+               r"yellow", r"pink", r"purple", r"navy", r"rose", r"champagne", r"salmon", r"beige",
+               r"cream", r"noire?", r"blanc", r"bleue?", r"verte?", r"steel", r"stainless", r"acier",
+               r"titanium", r"titane", r"ceramic", r"bronze", r"leather", r"rubber", r"pvd", r"dlc",
+               r"rare", r"limited", r"edition", r"le", r"pocket", r"vintage", r"japan", r"swiss",
+               r"original", r"oem", r"mod", r"custom", r"x", r"w", r"with", r"on", r"in", r"for",
+               r"from", r"by", r"de", r"du", r"avec", r"sur", r"pour", r"et", r"and", r"ou", r"or",
+               r"ref", r"reference", r"réf", r"only", r"just", r"full", r"box", r"papers", r"priced",
+               r"reduced", r"repost", r"sale", r"sold", r"chronograph", r"chrono", r"diver", r"dive",
+               r"quartz", r"automatic", r"auto", r"solar", r"mechanical", r"digital", r"analog",
+               r"is", r"est", r"a", r"une?", r"my", r"ma", r"mon", r"the(?=\s*$)", r"size", r"mm")
 
 # ── Service dates and open ranges that are not the watch's year ─────────────────────
 SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien", r"poli(?:e|shed)?",
