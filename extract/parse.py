@@ -609,7 +609,8 @@ def loose_listing(text: str, attributes: list[Attribute]) -> list[tuple[Watch, d
         if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
             facts.add(attr, text, len(text))
     values = facts.under()
-    if not (values.get("movement") or values.get("size_mm")):
+    if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
+            is_accessory_line(text, 0, len(text), [], attributes):
         return []
     return [(Watch([Anchor(0, len(text))]), values, Section())]
 
@@ -696,7 +697,8 @@ def read(text: str) -> Extraction:
     found = read_listings(norm, anchors, attributes, language) if anchors else []
     if not found:
         found = loose_listing(norm, attributes)
-    stops = sorted({x.start for x in anchors + attributes})
+    stops = sorted({x.start for x in anchors + attributes
+                    if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
     kind, typed = message_type(norm, listings)
     understood = sum(sum(ch.isalnum() for ch in norm[x.start:x.end]) for x in anchors + attributes)

@@ -31,7 +31,7 @@ _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, 
 
 PRICE_RE = re.compile(rf"""
     (?: (?P<cue> {words(*PRICE_CUES)} ) \s* [:=]? \s* )?     # prix : / budget / 💰 / asking
-    (?: (?P<pre> {_SYMBOL} | (?<![A-Za-z]) (?:{_WORD}) ) \s? (?:\$\s?)? )?  # € / CHF / HKD / $$ before
+    (?: (?P<pre> (?:{_SYMBOL}) | (?<![A-Za-z]) (?:{_WORD}) ) \s? (?:\$\s?)? )?  # € / CHF / HKD / $$ before
     (?(pre) | (?<![A-Za-z]) )                               # SKX007K2 is no 7k2
     (?<![\d.'’/])                                           # not inside a longer number or a date
     (?P<number>
@@ -46,7 +46,7 @@ PRICE_RE = re.compile(rf"""
         (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )? (?![A-Za-z])  # 8,2k / 8k2 / 46.5K
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
-    (?: \s? (?P<post> {_SYMBOL} (?!\d)                       # € / $ after (not "16570 $6,250")
+    (?: \s? (?P<post> (?:{_SYMBOL}) (?!\d)                   # € / $ after (not "16570 $6,250")
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
                      (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %

@@ -39,7 +39,10 @@ DIGITS_RE = re.compile(r"""
 FOUR_DIGIT_BRANDS = frozenset(("Cartier", "Patek Philippe", "Rolex", "Omega"))   # makers with bare 4-digit refs
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
-SPACED_PREFIXES = ("PAM ", "RM ", "IW ", "PAM-", "RM-")   # PAM 1312, RM 67-02, IW 371605
+SPACED_PREFIX_RE = re.compile(r"""
+    (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
+    [\ \-] \Z                                # a maker's prefix a space may split from its number
+""", re.VERBOSE | re.IGNORECASE)
 
 SHAPE_RES = [re.compile(pattern, re.IGNORECASE) for _brand, pattern, _needs in SHAPES]
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
@@ -266,28 +269,31 @@ REF_PREFIX_RE = re.compile(r"""
 
 
 def _tokens(text: str):
-    """(start, token) of every run of letters and digits with a digit in it, spaces dropped."""
+    """(start, end, token) of every run of letters and digits with a digit in it, spaces dropped."""
+    size = len(text)
     for m in DIGITS_RE.finditer(text):
-        start, end = m.span()
+        first, end = m.span()
+        start = first
         while start and (text[start - 1] in TOKEN_CHARS
                          or (text[start - 1] in "./-" and start > 1 and text[start - 2] in TOKEN_CHARS)):
             start -= 1                               # back to the letters before the first digit
         if start and text[start - 1].isalnum():
             continue                                 # glued to a non-ASCII letter (年, é): no reference
-        if end < len(text) and (text[end].isalnum() or text[end] == "~"):
+        if end < size and (text[end].isalnum() or text[end] == "~"):
             continue
-        if start > 2 and text[start - 1] in " -":
-            spaced = text[max(0, start - 4):start].upper()
-            for prefix in SPACED_PREFIXES:
-                if spaced.endswith(prefix) and not text[max(0, start - len(prefix) - 1):start - len(prefix)].isalnum():
-                    start -= len(prefix)
-                    break
-        if m.start() - start > 8:
+        if first - start > 8:
             continue                                 # a long word before the digits: not a reference
-        ref_word = REF_PREFIX_RE.match(text, start, m.start())
-        if ref_word:
-            start = ref_word.end()                   # `Ref.16710`: the word is context, not reference
-        yield start, end, text[start:end].replace(" ", "")
+        if start > 2 and text[start - 1] in " -" and text[start - 2].isalpha():
+            spaced = SPACED_PREFIX_RE.search(text, max(0, start - 6), start)
+            joined = spaced and text[spaced.start():start - 1] + text[start:end]
+            if joined and _shape(joined):
+                yield spaced.start(), end, joined    # PAM 1312, RM 67-02, SBGA 467
+                continue
+        if start < first:
+            ref_word = REF_PREFIX_RE.match(text, start, first)
+            if ref_word:
+                start = ref_word.end()               # `Ref.16710`: the word is context, not reference
+        yield start, end, text[start:end]
 
 
 def find_references(text: str) -> list:

@@ -84,7 +84,7 @@ BRANDS = {
     "Jaeger-LeCoultre": ("Jaeger LeCoultre", "Jaeger Le Coultre", "Jaeger", "Jaegar LeCoultre",
                          "Jeager LeCoultre"),
     "Junghans": (),
-    "Kenneth Cole": ("Kenneth Cole",),
+    "Kenneth Cole": ("Kenneth Cole New York", "Kenneth Cole"),
     "Leijona": (),
     "Longines": ("Longines", "Longine"),
     "Louis Erard": ("Louis Erard",),
@@ -230,7 +230,7 @@ CONDITIONS = {
     "vintage": (r"vintage",),
 }
 # "new" used as an ordinary adjective before the watch ("the new Speedmaster").
-NEW_AS_ADJECTIVE = r"(?:the|a|my|this|your|their|his|her|le|la|nouvelle?|un|une)\s+$"
+NEW_AS_ADJECTIVE = r"(?<![A-Za-z])(?:the|a|my|this|your|their|his|her|le|la|nouvelle?|un|une)\s+$"
 
 # ── Box and papers ───────────────────────────────────────────────────────────────────
 # (phrase, box, papers); None leaves the field as it was. Longest phrases win at a position.
@@ -308,7 +308,8 @@ WHOLE_MESSAGE = (r"tout(?:es)?(?:\ en)?", r"tous", r"all(?:\ in)?", r"each", r"c
 ACCESSORIES = (r"straps?", r"bracelets?", r"clasps?", r"buckles?", r"boucles?", r"accessor(?:y|ies)",
                r"collection", r"bezel\ inserts?")
 # Words before an accessory that make it part of a watch ("on strap", "with bracelet").
-ACCESSORY_OF_WATCH = r"(?:on|with|w/|sur|avec|and|\+|&|extra|additional|comes\ with|,|\()\s*(?:\w+\s+){0,2}$"
+ACCESSORY_OF_WATCH = (r"(?:(?<![A-Za-z])(?:on|with|w/|sur|avec|and|extra|additional)|[+&,(])"
+                      r"\s*(?:\w+\s+){0,2}$")
 # A line that dismisses the brand: a homage/mod, or the brand only made the movement.
 NOT_THE_BRAND = (r"mods?", r"homage", r"hommage", r"custom", r"sterile", r"movement",
                  r"mouvement")
@@ -327,7 +328,8 @@ NOT_A_MODEL = (r"dial", r"cadran", r"watch(?:es)?", r"wrist-?watch", r"montre", 
                r"ref", r"reference", r"réf", r"only", r"just", r"full", r"box", r"papers", r"priced",
                r"reduced", r"repost", r"sale", r"sold", r"chronograph", r"chrono", r"diver", r"dive",
                r"quartz", r"automatic", r"auto", r"solar", r"mechanical", r"digital", r"analog",
-               r"is", r"est", r"a", r"une?", r"my", r"ma", r"mon", r"the(?=\s*$)", r"size", r"mm")
+               r"is", r"est", r"a", r"une?", r"my", r"ma", r"mon", r"the(?=\s*$)", r"size", r"mm",
+               r"new", r"neuve?", r"\d+k")
 
 # ── Service dates and open ranges that are not the watch's year ─────────────────────
 SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien", r"poli(?:e|shed)?",
