@@ -17,6 +17,7 @@ each test module gets its own fresh database (`fresh_database()`), so modules ne
 import atexit
 import itertools
 import logging
+import shutil
 import tempfile
 import threading
 import warnings
@@ -86,7 +87,8 @@ class Server:
             return "%s_%d" % (prefix, next(self._names))
 
     def stop(self) -> None:
-        self._handle.cleanup()
+        self._handle.cleanup()                   # stops Postgres and deletes root/data
+        shutil.rmtree(self.root, ignore_errors=True)
 
 
 def start(root: Path | None = None) -> Server:

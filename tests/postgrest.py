@@ -20,6 +20,12 @@ service_role key bypasses RLS, an anon key meets store/schema.sql's revokes. Pos
 Keys: legacy JWTs (HS256, signed with the project's JWT secret; the `role` claim picks the role) in
 `apikey` and `Authorization: Bearer`, or new-style `sb_secret_...` / `sb_publishable_...` keys in `apikey`.
 
+A whole project in one call (a fresh database, store/schema.sql applied, the stand-in listening):
+
+    postgrest = open_project()             # then SupabaseStore(postgrest.url, postgrest.key("service_role"))
+    postgrest.connect().run("select count(*) from public.messages")   # look behind the API
+    postgrest.stop()
+
 Faults, for retry and outage tests: `fault(503)` answers every request 503 (or the next `count` ones),
 `fault(429, retry_after=1)` adds Retry-After, `refuse()` closes the port and every open connection so
 clients get "connection refused", `restore()` listens again on the same port, `clear_fault()` heals.
@@ -34,7 +40,12 @@ import socket
 import threading
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
+
+from tests import pg
+
+SCHEMA_PATH = Path(__file__).parent.parent / "store" / "schema.sql"
 
 # ---------------------------------------------------------------------------------------------------------
 # Status codes and error bodies, as documented
@@ -403,6 +414,7 @@ class PostgrestServer:
     """The stand-in on 127.0.0.1:<free port>; `url` is what SUPABASE_URL would be."""
 
     def __init__(self, connect, jwt_secret: str, api_keys: dict[str, str] | None = None):
+        self.connect = connect                 # a superuser connection to the same database, for tests
         self.db = Database(connect)
         self.jwt_secret = jwt_secret
         self.api_keys = dict(api_keys or {})   # new-style sb_secret_/sb_publishable_ key -> role
@@ -435,7 +447,8 @@ class PostgrestServer:
         self.db.close()
 
     def __enter__(self):
-        return self.start()
+        self.restore()                         # started already by open_project(), or not yet
+        return self
 
     def __exit__(self, *exc):
         self.stop()
@@ -523,3 +536,17 @@ class PostgrestServer:
         if method == "DELETE":
             return delete(self.db, role, route, query)
         return select(self.db, role, route, query)
+
+
+def open_project(jwt_secret: str = "test-jwt-secret-at-least-32-characters-long",
+                 api_keys: dict[str, str] | None = None, migrate: bool = True) -> PostgrestServer:
+    """A Supabase project on the shared embedded Postgres: a fresh database, store/schema.sql applied
+    (unless migrate=False), and the stand-in started. Raises pg.PostgresUnavailable if Postgres can't run."""
+    database = pg.fresh_database(pg.shared(), "project")
+    if migrate:
+        conn = database.connect()
+        try:
+            pg.apply_sql(conn, SCHEMA_PATH.read_text())
+        finally:
+            conn.close()
+    return PostgrestServer(database.connect, jwt_secret, api_keys).start()

@@ -8,7 +8,6 @@ message} errors) and runs the SQL PostgREST would run, as the role the key names
 """
 import logging
 import os
-from pathlib import Path
 
 import pytest
 
@@ -17,52 +16,44 @@ from store import SearchFilters, SearchQuery, StoredMessage, StoreError, index, 
 from store.supabase import (RetryPolicy, SupabaseError, SupabaseStore, auth_headers, is_idempotent,
                             key_role)
 from tests import pg
-from tests.postgrest import PostgrestServer
+from tests.postgrest import SCHEMA_PATH, open_project
 
-SCHEMA = (Path(__file__).parent.parent / "store" / "schema.sql").read_text()
 JWT_SECRET = "test-jwt-secret-at-least-32-characters-long"
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_delay=5.0)
 
 # ---------------------------------------------------------------------------------------------------------
-# Real parts: the server, a database with the migration, the PostgREST stand-in, the store
+# Real parts: a project (database + migration + PostgREST stand-in) and the store
 # ---------------------------------------------------------------------------------------------------------
 
 
 @pytest.fixture(scope="module")
-def server():
+def project():
     try:
-        return pg.shared()
+        project = open_project(JWT_SECRET, {"sb_secret_test": "service_role", "sb_publishable_test": "anon"})
     except pg.PostgresUnavailable as exc:
         if os.environ.get("CI"):
             raise            # CI must run these: a Postgres that cannot start there is a failure
         pytest.skip(f"embedded Postgres cannot start on this machine: {exc}")
-
-
-@pytest.fixture(scope="module")
-def database(server):
-    database = pg.fresh_database(server, "supabase")
-    conn = database.connect()
-    try:
-        pg.apply_sql(conn, SCHEMA)
-    finally:
-        conn.close()
-    return database
+    yield project
+    project.stop()
 
 
 @pytest.fixture
-def sql(database):
+def postgrest(project):
+    """The module's stand-in, healed and with an empty request log for each test."""
+    project.restore()
+    project.clear_fault()
+    project.requests.clear()
+    return project
+
+
+@pytest.fixture
+def sql(project):
     """A superuser connection for looking behind the API; every test starts with empty tables."""
-    conn = database.connect()
+    conn = project.connect()
     conn.run("truncate public.messages, public.listings")
     yield conn.run
     conn.close()
-
-
-@pytest.fixture
-def postgrest(database):
-    with PostgrestServer(database.connect, JWT_SECRET,
-                         api_keys={"sb_secret_test": "service_role", "sb_publishable_test": "anon"}) as server:
-        yield server
 
 
 @pytest.fixture
@@ -124,10 +115,10 @@ def find(store, embedder, text, filters=SearchFilters(), limit=10, **query_field
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_the_migration_can_be_applied_again_and_keeps_the_rows(store, embedder, database, sql):
+def test_the_migration_can_be_applied_again_and_keeps_the_rows(store, embedder, postgrest, sql):
     index(store, embedder, MARKET)
-    conn = database.connect()
-    pg.apply_sql(conn, SCHEMA)
+    conn = postgrest.connect()
+    pg.apply_sql(conn, SCHEMA_PATH.read_text())
     conn.close()
     assert sql("select count(*) from public.listings") == [[8]]
     assert ids(find(store, embedder, "126610LN"))[0] == "m-sub"
@@ -275,10 +266,9 @@ def test_both_stores_return_the_same_rows_for_the_same_filters(market, embedder,
 # ---------------------------------------------------------------------------------------------------------
 
 
-def test_a_project_without_the_migration_says_to_apply_it(server, embedder):
-    bare = pg.fresh_database(server, "bare")
-    with PostgrestServer(bare.connect, JWT_SECRET) as postgrest:
-        store = SupabaseStore(postgrest.url, postgrest.key("service_role"), timeout=5, retry=FAST)
+def test_a_project_without_the_migration_says_to_apply_it(project, embedder):
+    with open_project(JWT_SECRET, migrate=False) as bare:
+        store = SupabaseStore(bare.url, bare.key("service_role"), timeout=5, retry=FAST)
         with pytest.raises(SupabaseError, match=r"table missing: apply store/schema\.sql") as raised:
             index(store, embedder, [SUB])
         assert (raised.value.status, raised.value.code) == (404, "PGRST205")
@@ -287,8 +277,8 @@ def test_a_project_without_the_migration_says_to_apply_it(server, embedder):
         store.close()
 
 
-def test_a_missing_search_function_says_to_apply_the_migration(store, embedder, database):
-    conn = database.connect()
+def test_a_missing_search_function_says_to_apply_the_migration(store, embedder, postgrest):
+    conn = postgrest.connect()
     conn.run("alter function public.match_listings rename to match_listings_old")
     try:
         with pytest.raises(SupabaseError, match="function match_listings missing") as raised:
