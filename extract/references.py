@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
     REFERENCE_WORDS, ROLEX_CORE_FAMILY, ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SHAPES,
 )
 
@@ -44,7 +44,7 @@ SPACED_PREFIX_RE = re.compile(r"""
     [\ \-] \Z                                # a maker's prefix a space may split from its number
 """, re.VERBOSE | re.IGNORECASE)
 
-SHAPE_RES = [re.compile(pattern, re.IGNORECASE) for _brand, pattern, _needs in SHAPES]
+SHAPE_RES_BY_BRAND_NEEDS = {(brand, pattern): re.compile(pattern, re.IGNORECASE) for brand, pattern, _n in SHAPES}
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
     f"(?P<s{i}>{pattern})" for i, (_brand, pattern, _needs) in enumerate(SHAPES)), re.IGNORECASE)
 
@@ -127,6 +127,10 @@ def _family(brand: str, ref: str) -> str | None:
         return _rolex_family(digits) if len(digits) >= 4 else None
     if brand == "Patek Philippe" and key[:4] in PATEK_BY_NUMBER:
         return PATEK_BY_NUMBER[key[:4]]
+    if brand == "Cartier" and re.fullmatch(r"(?:CR)?W[A-Z0-9][A-Z]{2}\d{4}", key):
+        collection = CARTIER_COLLECTIONS.get(key[-6:-4])
+        if collection:
+            return collection
     if brand in ("Richard Mille", "Grand Seiko"):
         return None                                   # labels name these by reference only
     if brand == "Tudor":
@@ -201,6 +205,14 @@ def _named(text: str, context: dict) -> set:
     return context["named"]
 
 
+def _rolex_ok(token: str) -> bool:
+    """A Rolex shape is Rolex's with a Rolex model suffix (LN, BLRO) or a number Rolex uses."""
+    digits = token[:len(token) - len(token.lstrip("0123456789"))]
+    suffix = token[len(digits):].upper()
+    suffix = suffix[:-5] if suffix[-5:-4] == "-" else suffix
+    return suffix in ROLEX_SUFFIX_SET if suffix else _is_rolex_number(digits)
+
+
 def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
     word, sign = _context_before(text, start)
@@ -213,22 +225,19 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # prix 5711, budget 126000, Speedy 3861
     ref_word = word in REFERENCE_WORD_SET
     if shape:
-        brand, needs, index = shape
-        if needs is None:                            # letter-led shapes overlap (M13313 Breitling, not Tudor)
-            return (_one_named(text, context, brand) if token[0].isalpha() else brand), True
-        if needs == "rolex":
-            digits = token[:len(token) - len(token.lstrip("0123456789"))]
-            suffix = token[len(digits):].upper()
-            suffix = suffix[:-5] if suffix[-5:-4] == "-" else suffix
-            if suffix:
-                return ("Rolex", True) if suffix in ROLEX_SUFFIX_SET else (None, False)
-            if _is_rolex_number(digits):
-                return "Rolex", True
-        else:
-            named = _named(text, context)
-            for (brand, _pattern, needs), shape_re in zip(SHAPES[index:], SHAPE_RES[index:]):
-                if needs == "brand" and (brand in named or ref_word) and shape_re.fullmatch(token):
-                    return brand, True               # Lange's 191.032 in a Lange message, not Omega's
+        named = None
+        for brand, _pattern, needs in SHAPES[shape[2]:]:
+            if needs is not None and needs != "rolex" and named is None:
+                named = _named(text, context)
+            if not SHAPE_RES_BY_BRAND_NEEDS[brand, _pattern].fullmatch(token):
+                continue
+            if needs is None:                        # letter-led shapes overlap (M13313 Breitling, not Tudor)
+                return (_one_named(text, context, brand) if token[0].isalpha() else brand), True
+            if needs == "rolex":
+                if _rolex_ok(token):
+                    return "Rolex", True
+            elif brand in named or ref_word:
+                return brand, True                   # Lange's 191.032 in a Lange message, not Omega's
     if NOT_TOKEN_RE.fullmatch(token) or CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
         return None, False                           # 10.400, 09/2023, 1999-2005, 7S26, 40mm
     if digits_only:

@@ -28,35 +28,38 @@ SHAPES = (
     ("Omega", r"[1-5]\d{3}\.\d{2}", "brand"),
     ("Omega", r"1[0-9]{2}\.\d{3,4}", "brand"),
     # Hublot 411.NX.1170.RX, Zenith 03.3100.3600/69.M3100, Longines L3.781.4.96.6, Tissot T137.407...
-    ("Hublot", r"\d{3}\.[A-Z]{2}\.\d{3,4}\.[A-Z]{2}(?:\.\d{4})?", None),
-    ("Zenith", r"\d{2}\.[A-Z0-9]{4}\.\d{3,4}(?:/\d{2}\.[A-Z]\d{3,4}(?:\.[A-Z0-9/]+)?)?", None),
+    ("Hublot", r"\d{3}\.[A-Z]{2}\.[0-9A-Z]{3,4}\.[A-Z]{2}(?:\.[A-Z0-9]{4,6})*", None),
+    ("Zenith", r"\d{1,2}\.[A-Z0-9]{4,5}\.[0-9]{3,4}(?:-\d)?(?:[/.]\d{2}\.[A-Z]{1,2}\d{3,4}(?:\.[A-Z0-9/]+)?)?", None),
     ("Longines", r"L\d\.\d{3}\.\d\.\d{2}\.\d", None),
     ("Tissot", r"T\d{13}|T\d{3}\.\d{3}\.\d{2}\.\d{3}\.\d{2}", None),
     # A. Lange & Söhne 191.032, 384.032F
     ("A. Lange & Söhne", r"[1-9]\d{2}\.\d{3}[A-Z]?", "brand"),
     # Audemars Piguet: 5 digits + metal (15500ST, 26331ST.OO.1220ST.01)
-    ("Audemars Piguet", r"[1-9]\d{4}(?:ST|OR|BA|BC|IP|TI|PT|CE|IO|SR|SO|NB|OO|BL|CA|QT)"
-                        r"(?:\.[A-Z]{1,2}\.[A-Z0-9]{4,6}\.\d{2}(?:-[A-Z])?)?", None),
+    ("Audemars Piguet", r"[1-9]\d{4}(?:ST|OR|BA|BC|IP|TI|PT|CE|IO|SR|SO|NB|OO|BL|CA|QT|OI|CR|TS|NR)"
+                        r"(?:\.[A-Z0-9]{1,2}\.[A-Z0-9/]{4,8}(?:\.\d{1,2})?(?:-[A-Z])?)?"
+                        r"|[1-9]\d{4}[A-Z]{0,2}\.[A-Z0-9]{1,2}\.[A-Z0-9/]{4,8}(?:\.[A-Z0-9]{1,2}){0,2}", None),
     # Vacheron Constantin 4500V/110A-B128
-    ("Vacheron Constantin", r"\d{4,5}[A-Z]/\d{3}[A-Z](?:-[A-Z0-9]{4,5})?", None),
+    ("Vacheron Constantin", r"(?:\d{4}[A-Z]|\d{5})/\d{3}[A-Z](?:-[A-Z0-9]{4,5})?", None),
     # Breguet 3810ST, 5177BB/29/9V6
-    ("Breguet", r"\d{4}(?:ST|BB|BR|TI)(?:/[A-Z0-9]{2}/[A-Z0-9]{3,4})?", None),
+    ("Breguet", r"\d{4}(?:ST|BB|BR|TI|BA|PT|PL)(?:/[A-Z0-9]{2,3}){0,4}", None),
     # Patek Philippe: 4 digits, optional /bracelet or variant, metal letter(s), optional -dial (5711/1A-010)
-    ("Patek Philippe", r"[3-7]\d{3}(?:/\d{1,4}[A-Z]{0,2}|[AGRJPT]|GR|AR)(?:-\d{3})?", None),
+    ("Patek Philippe", r"[1-7]\d{3}(?:/\d{1,4}[A-Z]{1,2}|[AGRJPT]|GR|AR|HA|EG)(?:-\d{3}[A-Z]?)?", None),
     # Tudor: M-prefixed (M79030N-0001, M2543C1A7NU-0001) or 5 digits + Tudor suffix (79230N, 25600TB)
     ("Tudor", r"M\d{4,5}[A-Z0-9]{0,7}(?:-\d{4})?", None),
     ("Tudor", r"\d{4}[A-Z]\d[A-Z][A-Z0-9]{2,4}(?:-\d{4})?", None),
-    ("Tudor", r"(?:79|25|91|70|28|42)\d{3}(?:N|B|BM|TB|TN|SG|RB|CN|BK|P|TC|LN|BB)(?:-\d{4})?", None),
+    ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}"
+              r"(?:(?:N|B|BM|TB|TN|SG|RB|CN|BK|P|TC|BB|G|GB|MB|NU|V|U|R|A)(?:-\d{4})?|-\d{4})", None),
+    ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}", "brand"),
     # Rolex: 4-6 digits + optional model letters + optional -dial (126710BLRO, 16610LV, 279175-0016)
     ("Rolex", r"[1-3]\d{5}[A-Z]{0,5}(?:-\d{4})?|[1-8]\d{4}[A-Z]{0,5}(?:-\d{4})?", "rolex"),
     # Panerai PAM01312 / PAM 1312, IWC IW371605 / IW3717-01, Jaeger-LeCoultre Q1368420
     ("Panerai", r"PAM0*\d{2,4}(?:\.\d)?", None),
-    ("IWC", r"IW\d{6}|IW\d{4}(?:-\d{2})?", None),
+    ("IWC", r"IW\d{6}|IW\d{3,4}(?:-[A-Z0-9]{2})?", None),
     ("Jaeger-LeCoultre", r"Q\d{7}[A-Z0-9]?", None),
     # Richard Mille RM011, RM 67-02, RM35-03
     ("Richard Mille", r"RM0?\d{2,3}(?:-\d{2})?", None),
     # Cartier WSSA0030, W2020068, CRWSTA0041
-    ("Cartier", r"(?:CR)?W[A-Z]{2,3}\d{4}|(?:CR)?W[A-Z0-9]{2}\d{5}|W\d{7}", None),
+    ("Cartier", r"(?:CR)?W[A-Z0-9]{2,3}\d{4}|(?:CR)?W[A-Z0-9]{2}\d{5}|W\d{5}[A-Z]\d|HPI\d{5}", None),
     # Grand Seiko SBGA211, SLGH005 (Seiko's SBG/SLG lines); Seiko SKX007K2, SRPB41, SPB121, SBDC101
     ("Grand Seiko", r"S[BL]G[A-Z]-?\d{3}[A-Z]?\d?", None),
     ("Seiko", r"S[A-Z]{1,4}\d{2,3}[A-Z]?\d?", None),
@@ -69,11 +72,12 @@ SHAPES = (
     ("Citizen", r"[A-Z]{2}\d{4}-\d{2}[A-Z]", None),
     ("Casio", r"(?:DW|GA|GW|GM|GMW|GBD|GST|GBA|GD|BA|BG|PRW|PRG|MTP|LTP|AE|MRG|MTG|GWG|GR|GG)-[A-Z0-9]{3,6}(?:-[A-Z0-9]{1,4})?", None),
     # Breitling A17320, AB0138211B1A1, C3733053.C831.236X
-    ("Breitling", r"(?:A|AB|B|C|E|EB|K|M|R|RB|S|U|UB|V|X|XB|Y|YB|IB|H)\d{5,7}[A-Z0-9]{0,6}"
-                  r"(?:[./][A-Z0-9]{3,4}[./]\d{3}[A-Z])?", None),
+    ("Breitling", r"(?:A|AB|B|C|CB|E|EB|K|M|MB|R|RB|S|SB|U|UB|V|VB|X|XB|Y|YB|IB|H|HB|W|WB|JB|PB)\d{5,7}[A-Z0-9]{0,9}"
+                  r"(?:[./][A-Z0-9]{2,5}){0,4}", None),
     # TAG Heuer CBN2010.BA0642, CAW211P.FC6356, WAY2013, CV201AK
-    ("TAG Heuer", r"(?:CA[A-Z]|CB[A-Z]|WA[A-Z]|WB[A-Z]|CV|CS|CR|CJ|CN|CK|WV|WJ|WK|WL|WH|WG|CW|WW|WS|CT|CX)"
-                  r"\d{3,4}[A-Z0-9]{0,2}(?:\.[A-Z]{2}\d{4})?", None),
+    ("TAG Heuer", r"(?:CA[A-Z]?|CB[A-Z]|WA[A-Z]|WB[A-Z]|CV|CS|CR|CJ|CN|CK|WV|WJ[A-Z]?|WK|WL|WH|WG|CW|WW|WS|CT|CX|WN)"
+                  r"\d{3,4}[A-Z0-9]{0,2}(?:\.[A-Z]{2}\d{4})?"
+                  r"|[A-Z]{2,3}[0-9A-Z]{3,6}\.(?:\d{2})?[A-Z]{2}\d{4}", None),
 )
 
 # A reference-looking token that has letters and digits but no maker's shape: kept with brand None
@@ -88,7 +92,7 @@ NOT_REFERENCE_PREFIXES = (
 # Tokens made of digits then one of these are sizes, prices, times, counts: never a reference.
 NOT_REFERENCE_UNITS = (
     "mm cm m ft atm bar k kt ct g gr hz vph h hrs hr min s th st nd rd y yr yrs yo ans an j "
-    "pcs pc x l eur e usd hkd chf gbp sgd aed euros jours days w"
+    "pcs pc x l eur e usd usdt hkd chf gbp sgd aed euros jours days w"
 ).split()
 
 # Words right before or after a number that make it a calibre, not a reference (cal. 3135, 3186 movement).
@@ -158,6 +162,15 @@ ROLEX_EXACT = {
 ROLEX_SUFFIXES = ("LN LV LB BLNR BLRO VTNR GRNR CHNR GV TBR RBOW SABR SARU SA SATS SACO G NG RBR BKSO DB "
                   "TBK TRNR NR A RS RG PE").split()
 
+# ── Cartier: the collection letters of a modern reference ──────────────────────────────────────────────
+# W + metal (S steel, G gold, J jewellery, T two-tone, 2/4/E...) + collection + 4 digits: WSSA0018 is a
+# steel Santos, WGTA0041 a gold Tank. The catalogue's prefix table cannot see the collection letters.
+CARTIER_COLLECTIONS = {
+    "SA": "Santos", "TA": "Tank", "BB": "Ballon Bleu", "PN": "Panthère", "CL": "Clé de Cartier",
+    "RN": "Ronde de Cartier", "PA": "Pasha", "NM": "Drive de Cartier", "CA": "Calibre de Cartier",
+    "DA": "Santos-Dumont", "BA": "Baignoire", "TO": "Tortue",
+}
+
 # ── Patek Philippe: the four digits a dealer knows ───────────────────────────────────────────────────
 # A bare four-digit number is Patek's only when it is one of these (5711 alone is read as a reference;
 # 5712GR, 5167A... are caught by their shape and get their family from FAMILY_PREFIXES).
@@ -185,9 +198,8 @@ ROLEX_SERIES = frozenset("""
 17|931 17|938 1|406 1|655 1|657 1|658 1|660 1|661 1|662 1|665 1|666 1|670 1|671 1|680 1|802 1|803
 1|807 21|427 21|657 21|820 21|823 22|427 22|657 22|662 22|665 22|820 22|823 22|834 22|839 26|862
 26|865 27|620 27|720 27|824 27|827 27|828 27|834 27|838 27|913 27|916 27|917 27|938 27|945 2|620
-2|623 2|823 2|834 32|613 32|623 32|693 33|623 33|693 5|050 5|051 5|052 5|053 5|060 5|070 5|250
-7|827 8|028 8|029 8|031 8|115 8|128 8|129 8|131 8|133 8|140 8|628 8|634 |101 |180 |544 |626 |651
-|661
+2|623 2|823 2|834 32|613 32|623 32|693 33|623 33|693 5|050 5|051 5|052 5|053 5|060 5|070 5|250 7|827
+8|028 8|029 8|031 8|115 8|128 8|129 8|131 8|133 8|140 8|628 8|634 |101 |180 |544 |626 |651 |661
 """.split())
 
 # brand -> {family: "prefix prefix ..."}: a reference belongs to the family of its longest listed prefix,
@@ -228,9 +240,9 @@ FAMILY_PREFIXES = {
         'Classique Complications': '3 53 544 732 76',
         'Heritage': '36 54 88',
         'Marine': '5 9',
-        'Pilot': '2 38',
         'Reine de Naples': '8',
         'Tradition': '70 75',
+        'Type XX': '2 38',
     },
     'Breitling': {
         'Aerospace': 'E EB7 R7 V79',
@@ -336,9 +348,9 @@ FAMILY_PREFIXES = {
         'Master Extreme': '17 18 20',
         'Master Grande Tradition': '5',
         'Master Ultra Thin': '1 168 169',
-        'Polaris': '9 Q9',
-        'Rendez-Vous': '3',
-        'Reverso': '* 32 33 37 38 39',
+        'Polaris': '9',
+        'Rendez-Vous': '34 35 36',
+        'Reverso': '*',
     },
     'Nomos': {
         'Ahoi': '5',
