@@ -1,8 +1,11 @@
 """The webhook journal: every acknowledged body, its processing state, the ids seen, the stats.
 
-One SQLite file in WAL mode with synchronous=FULL: a body is on disk (WAL fsynced) before the webhook
-answers 200. Concurrent appends share one commit (group commit: the first waiting request writes the
-whole queue, the others wait for it), so many concurrent deliveries cost one fsync, not one each.
+One SQLite file in WAL mode. An append commits with synchronous=FULL: the body is on disk (WAL fsynced)
+before the webhook answers 200. Concurrent appends share one commit (group commit: the first waiting
+request writes the whole queue, the others wait for it), so many concurrent deliveries cost one fsync.
+Claims, completions and failures commit with synchronous=NORMAL (atomic, no fsync of their own; the next
+FULL commit syncs them too): losing one to a power cut only makes a body pending again, and since seen
+ids and counters roll back with it, processing it again counts nothing twice.
 
 A body moves   pending -> claimed -> done        (or ignored at once: valid JSON, not a messages payload)
                   ^           |
@@ -130,6 +133,7 @@ class Journal:
             self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")   # the WAL is fsynced at every commit
+            self._durable = True
             self._db.executescript(SCHEMA)
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal {db!r}: {exc}") from exc
@@ -140,10 +144,14 @@ class Journal:
 
     # -- transactions ----------------------------------------------------------------------------
 
-    def _write(self, work):
-        """Run work(db) in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock)."""
+    def _write(self, work, durable: bool = False):
+        """Run work(db) in one IMMEDIATE transaction (takes the write lock up front: no upgrade deadlock);
+        `durable` commits with an fsync (synchronous=FULL), else atomically without one (NORMAL)."""
         with self._lock:
             try:
+                if durable != self._durable:
+                    self._db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
+                    self._durable = durable
                 self._db.execute("BEGIN IMMEDIATE")
                 try:
                     result = work(self._db)
@@ -323,10 +331,10 @@ class Journal:
         return row[0][0]
 
     def check_writable(self) -> None:
-        """A real committed write (the /health probe): raises JournalError if the journal cannot be written."""
+        """A real, fsynced write (the /health probe): raises JournalError if the journal cannot be written."""
         self._write(lambda db: db.execute("INSERT INTO meta (key, value) VALUES ('checked_at', ?) "
                                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-                                          (str(self._clock()),)))
+                                          (str(self._clock()),)), durable=True)
 
     def close(self):
         with self._lock:
