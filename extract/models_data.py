@@ -65,7 +65,6 @@ MODELS = {
         De Ville: De Ville; Deville; De Ville Prestige
         Globemaster: Globemaster
         Ladymatic: Ladymatic
-        Geneve: Geneve; Genève
     """,
     "Audemars Piguet": """
         Royal Oak: Royal Oak; =RO; Jumbo; Royal Oak Jumbo; Royal Oak Chronograph; Royal Oak Perpetual Calendar

@@ -123,7 +123,7 @@ def _is_rolex_number(digits: str) -> bool:
 def _family(brand: str, ref: str) -> str | None:
     key = re.sub(r"[^0-9A-Z]", "", ref.upper())
     if brand == "Rolex":
-        digits = re.match(r"\d*", key).group()
+        digits = re.match(r"\d*", ref).group()       # 279175-0016: the dial suffix is no part of it
         return _rolex_family(digits) if len(digits) >= 4 else None
     if brand == "Patek Philippe" and key[:4] in PATEK_BY_NUMBER:
         return PATEK_BY_NUMBER[key[:4]]

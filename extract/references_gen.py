@@ -57,6 +57,8 @@ FAMILY_NAMES = {
     "Spirit Of Big Bang": "Spirit of Big Bang", "Big Bang Integrated": "Big Bang", "Mp Collection": "MP",
     "Revival": None, "Class": None,
     "Breguet|Pilot": "Type XX",                      # Breguet's pilot's chronographs: the Type XX/XXI
+    # Panerai numbers PAM references in order of release, not by line: only the line is learnable
+    "Panerai|Luminor 1950": "Luminor", "Panerai|Luminor Due": "Luminor", "Panerai|Radiomir 1940": "Radiomir",
 }
 
 
