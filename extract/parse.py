@@ -16,12 +16,13 @@ import re
 from dataclasses import dataclass, field, replace
 
 from extract import Extraction, Listing, models, rates, references
+from extract.lexicon import Lexicon, bounded
 from extract.prices import PriceMatch, find_prices
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
                            LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NOT_THE_BRAND, OPENERS, PASSING,
-                           NOT_A_MODEL, QUESTION_WORDS, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
+                           NOT_A_MODEL, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
                            words)
 
 RATES = rates.load()
@@ -65,31 +66,22 @@ class Attribute:
     value: object
 
 
-def _brand_pattern() -> re.Pattern:
+def _brand_lexicon() -> Lexicon:
     spellings = [(spelling, canon) for canon, names in BRANDS.items() for spelling in (names or (canon,))]
-    spellings.sort(key=lambda pair: len(pair[0]), reverse=True)
-    alternatives = "|".join(f"(?P<b{i}>{loose(s)})" for i, (s, _c) in enumerate(spellings))
-    return re.compile(rf"""
-        (?<![A-Za-zÀ-ÿ0-9])                  # a brand starts a word (a CJK name may follow it)
-        (?:{alternatives})                   # one spelling per group, longest first
-        (?![A-Za-zÀ-ÿ])                      # and ends one
-    """, re.IGNORECASE | re.VERBOSE), [c for _s, c in spellings]
+    spellings.sort(key=lambda pair: len(pair[0]), reverse=True)          # longest spelling first
+    return Lexicon([(rf"(?<![A-Za-zÀ-ÿ0-9]){loose(s)}(?![A-Za-zÀ-ÿ])", canon) for s, canon in spellings])
 
 
-BRAND_RE, BRAND_OF_GROUP = _brand_pattern()
-ABBREVIATION_RE = re.compile(rf"""
-    (?<![A-Za-z0-9&])                        # a short form stands alone
-    (?:{"|".join(re.escape(a) for a in sorted(BRAND_ABBREVIATIONS, key=len, reverse=True))})
-    (?![A-Za-z&])                            # "AP-HK" and "AP15500" still read, "APR" does not
-""", re.VERBOSE)
+BRAND_LEXICON = _brand_lexicon()
+ABBREVIATION_LEXICON = Lexicon([
+    (rf"(?<![A-Za-z0-9&]){re.escape(short)}(?![A-Za-z&])", canon)       # "AP-HK" reads, "APR" does not
+    for short, canon in sorted(BRAND_ABBREVIATIONS.items(), key=lambda kv: len(kv[0]), reverse=True)],
+    flags=0)
 
 
 def find_brands(text: str) -> list[Anchor]:
-    found = [Anchor(m.start(), m.end(), BRAND_OF_GROUP[int(m.lastgroup[1:])], True)
-             for m in BRAND_RE.finditer(text)]
-    found += [Anchor(m.start(), m.end(), BRAND_ABBREVIATIONS[m.group()], True)
-              for m in ABBREVIATION_RE.finditer(text)]
-    return found
+    return [Anchor(start, end, canon, True)
+            for start, end, canon in BRAND_LEXICON.scan(text) + ABBREVIATION_LEXICON.scan(text)]
 
 
 # The two vocabulary modules of the reference engineer, called from here only.
@@ -120,21 +112,20 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
 
 
 # Attributes ------------------------------------------------------------------------
-def _by_value(table: dict) -> re.Pattern:
-    return re.compile("|".join(f"(?P<{value}>{words(*phrases)})" for value, phrases in table.items()),
-                      re.IGNORECASE)
+def by_value(table: dict, *first: tuple[str, object]) -> Lexicon:
+    """A Lexicon of {value: phrases}, longest phrase first."""
+    rows = [(phrase, value) for value, phrases in table.items() for phrase in phrases]
+    rows.sort(key=lambda row: len(row[0]), reverse=True)
+    return Lexicon(list(first) + [(bounded(phrase), value) for phrase, value in rows])
 
 
-CONDITION_RE = _by_value(CONDITIONS)
+CONDITION_LEXICON = by_value(CONDITIONS)
 NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
-MOVEMENT_RE = re.compile(rf"""
-    (?P<either> (?:{words(*[p for ps in MOVEMENTS.values() for p in ps])})   # "auto ou manuel ?":
-                \s+ (?:ou|or) \s+ (?:un\s+|une\s+|a\s+)?                      # undecided, no value
-                (?:{words(*[p for ps in MOVEMENTS.values() for p in ps])}) )
-  | {_by_value(MOVEMENTS).pattern}
-""", re.IGNORECASE | re.VERBOSE)
-BOX_PAPERS_RE = re.compile("|".join(f"(?P<bp{i}>{words(phrase)})" for i, (phrase, _b, _p)
-                                    in enumerate(BOX_PAPERS)), re.IGNORECASE | re.MULTILINE)
+_ANY_MOVEMENT = words(*[p for ps in MOVEMENTS.values() for p in ps])
+MOVEMENT_LEXICON = by_value(MOVEMENTS, (
+    rf"{_ANY_MOVEMENT}\s+(?:ou|or)\s+(?:un\s+|une\s+|a\s+)?{_ANY_MOVEMENT}", None))  # "auto ou manuel ?"
+BOX_PAPERS_LEXICON = Lexicon([(bounded(phrase), (box, papers)) for phrase, box, papers in BOX_PAPERS],
+                             flags=re.IGNORECASE | re.MULTILINE)
 NEW_CARD_RE = re.compile(r"""
     (?<![A-Za-z0-9/])                        # dealer shorthand for new with the card's date:
     [nN] (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
@@ -166,17 +157,13 @@ WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")
 
 def find_attributes(text: str) -> list[Attribute]:
     found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text)]
-    for m in CONDITION_RE.finditer(text):
-        if m.lastgroup == "new" and m.group().lower() == "new" and \
-                NEW_AS_ADJECTIVE_RE.search(text, max(0, m.start() - 12), m.start()):
+    for start, end, value in CONDITION_LEXICON.scan(text):
+        if value == "new" and end - start == 3 and \
+                NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
-        found.append(Attribute(m.start(), m.end(), "condition", m.lastgroup))
-    for m in MOVEMENT_RE.finditer(text):
-        value = None if m.lastgroup == "either" else m.lastgroup
-        found.append(Attribute(m.start(), m.end(), "movement", value))
-    for m in BOX_PAPERS_RE.finditer(text):
-        _phrase, box, papers = BOX_PAPERS[int(m.lastgroup[2:])]
-        found.append(Attribute(m.start(), m.end(), "box_papers", (box, papers)))
+        found.append(Attribute(start, end, "condition", value))
+    found += [Attribute(start, end, "movement", value) for start, end, value in MOVEMENT_LEXICON.scan(text)]
+    found += [Attribute(start, end, "box_papers", value) for start, end, value in BOX_PAPERS_LEXICON.scan(text)]
     for m in NEW_CARD_RE.finditer(text):
         if m.group("month") and not 1 <= int(m.group("month")) <= 12:
             continue
@@ -620,11 +607,8 @@ LEAD = r"\A[\W_]*?"                                   # emojis, brackets, bullet
 OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
-ANYWHERE_RE = {kind: re.compile(words(*phrases), re.IGNORECASE) for kind, phrases in ANYWHERE.items()}
-PASSING_RE = re.compile(words(*PASSING), re.IGNORECASE)
-QUESTION_RE = re.compile(words(*QUESTION_WORDS), re.IGNORECASE)
-FRENCH_RE = re.compile(words(*FRENCH), re.IGNORECASE)
-ENGLISH_RE = re.compile(words(*ENGLISH), re.IGNORECASE)
+INTENT_LEXICON = by_value({**ANYWHERE, "passing": PASSING})
+LANGUAGE_LEXICON = by_value({"fr": FRENCH, "en": ENGLISH})
 FRENCH_OPENER_RE = re.compile(words("vends?", "je", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
                                     "vendre", "vente", "propose", "d[ée]stockage", "arrivage"), re.IGNORECASE)
 
@@ -633,8 +617,8 @@ def language_of(text: str) -> str | None:
     opener = OPENER_RE.match(text) or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    fr = len(FRENCH_RE.findall(text))
-    en = len(ENGLISH_RE.findall(text))
+    said = [value for _s, _e, value in LANGUAGE_LEXICON.scan(text)]
+    fr, en = said.count("fr"), said.count("en")
     if fr > en:
         return "fr"
     if en > fr:
@@ -646,7 +630,7 @@ def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then intent words anywhere, then the '?'."""
     priced = any(l.price is not None for l in listings)
     opener = OPENER_RE.match(text)
-    said = {kind for kind, rx in ANYWHERE_RE.items() if rx.search(text)}
+    said = {kind for _s, _e, kind in INTENT_LEXICON.scan(text)}
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -664,9 +648,9 @@ def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
         return "sale", True
     if not listings:
         return "other", False
-    if PASSING_RE.search(text):
+    if "passing" in said:
         return "other", True
-    if "?" in text or QUESTION_RE.search(text) and "?" in text:
+    if "?" in text:
         return "question", True
     if STOCK_OPENER_RE.match(text):
         return "sale", True

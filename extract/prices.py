@@ -10,7 +10,8 @@ parse.py's call (`bare=True` candidates); this module knows numbers, not listing
 import re
 from dataclasses import dataclass
 
-from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS, LB,
+from extract.lexicon import Lexicon, bounded
+from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
 
 
@@ -25,15 +26,13 @@ class PriceMatch:
 
 
 # ── Grammar ──────────────────────────────────────────────────────────────────────────
+# The number comes first in the regex so that re can jump from digit to digit; what stands before
+# it (a currency, a cue word) is read backwards from its start.
 _SYMBOL = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_SYMBOLS)
 _WORD = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_WORDS)
 _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, code in CURRENCIES]
 
-PRICE_RE = re.compile(rf"""
-    (?: (?P<cue> {words(*PRICE_CUES)} ) \s* [:=]? \s* )?     # prix : / budget / 💰 / asking
-    (?: (?P<pre> (?:{_SYMBOL}) | (?<![A-Za-z]) (?:{_WORD}) ) \s? (?:\$\s?)? )?  # € / CHF / HKD / $$ before
-    (?(pre) | (?<![A-Za-z]) )                               # SKX007K2 is no 7k2
-    (?<![\d.'’/])                                           # not inside a longer number or a date
+NUMBER_RE = re.compile(rf"""
     (?P<number>
         \d+ [.,] \d{{1,3}} (?=[kKmM])                               # 8,2k / 46.5K / 1.006M
       | \d{{1,3}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} )   # 8.200 / 8 200 / 12'500 / 2,000
@@ -52,28 +51,42 @@ PRICE_RE = re.compile(rf"""
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 
-NOT_ASKING_RE = re.compile(rf"""
-    {words(*NOT_ASKING_CUES)} \s* [:=]? \s* (?:de\s|of\s|à\s|at\s|for\s)? \s* \Z   # retail / was / fdp
+PRE_RE = re.compile(rf"""
+    (?P<pre> (?:{_SYMBOL}) | (?<![A-Za-z]) (?:{_WORD}) )     # € / CHF / HKD / US$ right before
+    \s? (?:\$\s?)? \Z                                       # ($$220, HKD 4,200,000)
 """, re.IGNORECASE | re.VERBOSE)
-
-RANGE_RE = re.compile(rf"""
-    {LB} (?:entre|between|from|de) \s+ [^\s]+ \s+ (?:et|and|to|à|-) \s+ [^\s]+     # entre 18 et 22k
-  | (?<![\w.]) [^\s]*\d[^\s]* [-–] [^\s]*\d[^\s]* (?=\s|$|\)|,)                   # $425-$2,400
-  | (?<![\w.]) [$€£]\S*\d\S* \s [-–] \s [$€£]?\S*\d\S*                           # $425 - $2,400
+CUE_RE = re.compile(rf"""
+    (?P<cue> {words(*PRICE_CUES)} ) \s* [:=]? \s* \Z         # prix : / budget / 💰 / asking
 """, re.IGNORECASE | re.VERBOSE)
-
+SOFT_CUES = ("à", "a", "at", "now", "maintenant")          # "à 3 200€": a price only with its currency
+NOT_ASKING_LEXICON = Lexicon([(bounded(cue), None) for cue in
+                              sorted(NOT_ASKING_CUES, key=len, reverse=True)])
+NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
+RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
+RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
+TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 
-GOLD_RE = re.compile(rf"""
-    {words(*GOLD_WORDS)} \s* (?:\d+\s*)?\Z                  # "or jaune 18k", "gold 18k"
-""", re.IGNORECASE | re.VERBOSE)
 GOLD_NEAR_RE = re.compile(r"gold|carat|\bor\s+(?:jaune|rose|blanc|gris)", re.IGNORECASE)  # "18K Cal. 71 18k Gold"
-GOLD_AFTER_RE = re.compile(rf"""
-    \s* (?:ct\b|carats?|{words(*GOLD_WORDS)})                # "18k gold", "18K white gold"
-""", re.IGNORECASE | re.VERBOSE)
+GOLD_RE = re.compile(rf"{words(*GOLD_WORDS)}\s*(?:\d+\s*)?\Z", re.IGNORECASE)   # "or jaune 18k"
+GOLD_AFTER_RE = re.compile(rf"\s*(?:ct\b|carats?|{words(*GOLD_WORDS)})", re.IGNORECASE)  # "18K white gold"
 
 
-# ── Reading one match ────────────────────────────────────────────────────────────────
+@dataclass(frozen=True)
+class Candidate:
+    """A number as read, before deciding whether it asks a price."""
+    start: int                  # where the price starts (its currency or cue included)
+    number_start: int
+    end: int
+    amount: float
+    currency: str | None
+    written: bool               # a currency is written next to it
+    multiplied: bool            # k / m
+    cue: str | None
+    discount: bool
+
+
+# ── Reading one number ───────────────────────────────────────────────────────────────
 def currency_code(written: str | None) -> str | None:
     """ISO code of a written currency ("€" → EUR, "usdt" → USD); "$" stays "$"."""
     if not written:
@@ -89,9 +102,9 @@ def number_value(m: re.Match) -> float:
     digits = m.group("number")
     multiplier = 1000 if m.group("thousand") else 1_000_000 if m.group("million") else 1
     if m.group("group"):                                    # 8.200 / 12'500 / 2,000,000(.50)
-        head, _, cents = digits.rpartition(",") if re.search(r",\d{1,2}\Z", digits) else (digits, "", "")
-        head, _, cents2 = head.rpartition(".") if not cents and re.search(r"\.\d{1,2}\Z", head) else (head, "", cents)
-        value = float(re.sub(r"\D", "", head) + "." + (cents or cents2 or "0"))
+        cents = re.search(r"[.,](\d{1,2})\Z", digits)
+        head = digits[:cents.start()] if cents else digits
+        value = float(re.sub(r"\D", "", head) + "." + (cents.group(1) if cents else "0"))
     else:                                                   # 8,2k → 8.2 thousand; 1.006M
         value = float(re.sub(r"[ \u00a0\u202f'’]", "", digits).replace(",", "."))
     value *= multiplier
@@ -103,38 +116,66 @@ def number_value(m: re.Match) -> float:
     return round(value, 2)
 
 
-def is_gold(text: str, m: re.Match) -> bool:
+def is_gold(text: str, m: re.Match, written: bool) -> bool:
     """`18k gold`, `or jaune 18k`: fineness, not thousands."""
-    if not m.group("thousand") or m.group("number") not in GOLD_KARATS or m.group("pre") or m.group("post"):
+    if not m.group("thousand") or m.group("number") not in GOLD_KARATS or written:
         return False
-    return bool(GOLD_AFTER_RE.match(text, m.end()) or GOLD_RE.search(text[max(0, m.start() - 16):m.start()])
+    return bool(GOLD_AFTER_RE.match(text, m.end()) or GOLD_RE.search(text, max(0, m.start() - 16), m.start())
                 or GOLD_NEAR_RE.search(text, m.end(), m.end() + 30))
+
+
+def read_number(text: str, m: re.Match, taken: int) -> Candidate | None:
+    """The number of match `m`; text before `taken` belongs to the number before it."""
+    at = m.start()
+    before = text[at - 1] if at else " "
+    pre = PRE_RE.search(text, max(taken, at - 8), at) if at > taken else None
+    if before in "0123456789.'’/" or (before.isalpha() and pre is None):
+        return None                                         # inside a number, a date or a code (SKX007K2)
+    multiplied = bool(m.group("thousand") or (m.group("million") and re.search(r"[.,]", m.group("number"))))
+    written = bool(pre or m.group("post"))
+    if m.group("million") and not written and not multiplied:
+        return None                                         # 300M: water resistance, not millions
+    if is_gold(text, m, written):
+        return None
+    amount = number_value(m)
+    if amount <= 0:
+        return None
+    start = pre.start() if pre else at
+    cue = CUE_RE.search(text, max(0, start - 16), start) if not written else None
+    return Candidate(cue.start() if cue else start, at, m.end(), amount,
+                     currency_code(pre.group("pre") if pre else m.group("post")), written, multiplied,
+                     cue.group("cue").lower() if cue else None, bool(m.group("discount")))
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
 def find_prices(text: str) -> list[PriceMatch]:
-    """Every number that is or may be a price, in order; see PriceMatch for the flags."""
+    """Every number that is or may be a price, in order; see PriceMatch for the flags. Bare
+    numbers are kept only when round and ≥ 1000, the only ones a listing line takes as a price."""
+    numbers, taken = [], 0
+    for m in NUMBER_RE.finditer(text):
+        candidate = read_number(text, m, taken)
+        taken = m.end()
+        if candidate:
+            numbers.append(candidate)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
-    ranges = [m.span() for m in RANGE_RE.finditer(text)]
+    not_asking = [end for _s, end, _v in NOT_ASKING_LEXICON.scan(text)]
+    in_range = set()
+    for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
+        a, b = numbers[i], numbers[i + 1]
+        gap = text[a.end:b.number_start]
+        if RANGE_GAP_RE.match(gap) and not a.discount and (
+                TIGHT_DASH_RE.match(gap) or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
+                or (a.written or a.multiplied) and (b.written or b.multiplied)):
+            in_range.update((i, i + 1))
     found = []
-    for m in PRICE_RE.finditer(text):
-        pre, post, cue = m.group("pre"), m.group("post"), m.group("cue")
-        multiplied = m.group("thousand") or (m.group("million") and re.search(r"[.,]", m.group("number")))
-        written = pre or post
-        if m.group("million") and not written and not multiplied:
-            continue                                        # 300M: water resistance, not millions
-        if is_gold(text, m):
+    for i, c in enumerate(numbers):
+        hard_cue = c.cue and c.cue not in SOFT_CUES
+        bare = not (c.written or c.multiplied or hard_cue)
+        if bare and (c.amount < 1000 or c.amount % 100):
             continue
-        amount = number_value(m)
-        if amount <= 0:
-            continue
-        start = m.start("pre") if pre else m.start("number")
-        end = m.end()
-        soft_cue = cue and cue.lower() in ("à", "a", "at", "now", "maintenant")
         asking = not (
-            any(s <= start < e for s, e in struck)
-            or NOT_ASKING_RE.search(text[max(0, start - 24):start])
-            or (any(s <= start < e for s, e in ranges) and not m.group("discount")))
-        bare = not (written or multiplied or (cue and not soft_cue))
-        found.append(PriceMatch(start, end, amount, currency_code(written), bare, asking))
+            i in in_range
+            or any(s <= c.start < e for s, e in struck)
+            or any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking))
+        found.append(PriceMatch(c.start, c.end, c.amount, c.currency, bare, asking))
     return found

@@ -291,10 +291,6 @@ STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"e
 PASSING = (r"sold", r"vendue?s?", r"est\ partie?", r"partie", r"re[çc]ue?", r"received",
            r"arrived", r"merci", r"thanks?", r"thank\ you", r"toujours\ dispo", r"still\ available",
            r"d'attente", r"waiting\ list", r"waitlist", r"pass[ée]\ chez", r"en\ vue")
-QUESTION_WORDS = (r"vrai\ ou\ fake", r"real\ or\ fake", r"legit", r"combien", r"cote", r"avis",
-                  r"thoughts", r"which", r"how", r"what", r"worth", r"vaut", r"pensez",
-                  r"quelqu'un\ (?:sait|conna[iî]t)", r"anyone\ know")
-
 # ── Listing structure ────────────────────────────────────────────────────────────────
 # Words between two watches of one line: alternatives share a budget or a "full set".
 ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either")
