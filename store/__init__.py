@@ -80,6 +80,12 @@ class SearchQuery:
     model: str | None = None
     reference: str | None = None
     embedder: str | None = None     # the Embedder.name of the query vector: other rows score no vector
+    words: str | None = None        # the text without its price bounds ('Pepsi sous 15k' -> 'Pepsi'),
+                                    # what word indexes look for (None: the whole text)
+
+    @property
+    def word_text(self) -> str:
+        return self.text if self.words is None else self.words
 
 
 @dataclass(frozen=True)
@@ -259,7 +265,7 @@ def read_query(text: str, filters: SearchFilters, embedder: str | None = None
         words = words[:bound.span[0]] + " " + words[bound.span[1]:]
     first = next(iter(extract(words).listings), None)
     query = SearchQuery(text, first.brand if first else None, first.model if first else None,
-                        first.reference if first else None, embedder)
+                        first.reference if first else None, embedder, words)
     for bound in bounds:
         filters = _with_bound(filters, bound)
     return query, filters, f"{words}\n{listing_words(first)}" if first else words

@@ -12,6 +12,7 @@ import math
 import re
 import unicodedata
 import zlib
+from functools import lru_cache
 from operator import mul
 from typing import Sequence
 
@@ -29,9 +30,11 @@ class EmbedError(StoreError):
 # ---------------------------------------------------------------------------------------------
 
 WORD_RE = re.compile(r"""
-    [0-9a-z]+              # a run of letters/digits (text is folded first)
-    (?:[./-][0-9a-z]+)*    # joined by . / - as references are: 5711/1a-010, 311.30.42.30.01.005
+    [^\W_]+               # a run of letters/digits, any script (text is folded first)
+    (?:[./-][^\W_]+)*     # joined by . / - as references are: 5711/1a-010, 311.30.42.30.01.005
 """, re.VERBOSE)
+
+SEPARATOR_RE = re.compile(r"[./-]")     # the joints inside a reference
 
 # Words that say nothing about which watch: function words and trading verbs, French and English.
 STOPWORDS = frozenset("""
@@ -43,29 +46,33 @@ STOPWORDS = frozenset("""
 """.split())
 
 
+# Every combining mark of the Basic Multilingual Plane, deleted by str.translate (C speed).
+COMBINING = {cp: None for cp in range(0x10000) if unicodedata.combining(chr(cp))}
+
+
 def fold(text: str) -> str:
     """Case- and accent-folded text: 'Réf. ÉTAT' -> 'ref. etat'."""
     if text.isascii():
         return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
+    return unicodedata.normalize("NFKD", text).translate(COMBINING).casefold()
 
 
-def terms(text: str) -> list[str]:
+@lru_cache(maxsize=4096)      # index() embeds a batch, then the store indexes the same texts' words
+def terms(text: str) -> tuple[str, ...]:
     """Folded words minus stopwords; a reference gives its joined form and its parts.
 
-    '5711/1A-010' -> ['57111a010', '5711', '1a', '010']: a query for '5711' finds it too.
+    '5711/1A-010' -> ('57111a010', '5711', '1a', '010'): a query for '5711' finds it too.
     """
     out = []
-    for match in WORD_RE.finditer(fold(text)):
-        word = match.group()
-        parts = re.split(r"[./-]", word)
-        if len(parts) > 1:
-            out.append("".join(parts))
-            out.extend(p for p in parts if p not in STOPWORDS)
-        elif word not in STOPWORDS:
-            out.append(word)
-    return out
+    for word in WORD_RE.findall(fold(text)):
+        if word.isalnum():
+            if word not in STOPWORDS:
+                out.append(word)
+            continue
+        parts = SEPARATOR_RE.split(word)
+        out.append("".join(parts))
+        out.extend(p for p in parts if p not in STOPWORDS)
+    return tuple(out)
 
 
 def normalise(vector: Sequence[float]) -> list[float]:

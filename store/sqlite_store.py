@@ -10,6 +10,7 @@ one lock, so a worker pool and HTTP threads share a store. A caller-supplied con
 alone under that lock (open it with check_same_thread=False to share it between threads).
 """
 import logging
+import math
 import queue
 import sqlite3
 import sys
@@ -56,18 +57,23 @@ CREATE TABLE IF NOT EXISTS listings (
     brand_key    TEXT,                       -- folded, letters and digits only: exact matches
     model_key    TEXT,
     reference_key TEXT,
-    embedded_text TEXT NOT NULL,
-    embedder     TEXT NOT NULL,
-    vector       BLOB NOT NULL,              -- float32 little-endian, L2-normalised
     UNIQUE (message_id, position)
+);
+CREATE TABLE IF NOT EXISTS embeddings (       -- apart, so listings rows stay small for filters
+    id           INTEGER PRIMARY KEY REFERENCES listings(id),
+    embedder     TEXT NOT NULL,
+    text         TEXT NOT NULL,              -- what was embedded (to embed again with another model)
+    vector       BLOB NOT NULL               -- float32 little-endian, L2-normalised
 );
 CREATE INDEX IF NOT EXISTS listings_brand ON listings (brand_key, timestamp);
 CREATE INDEX IF NOT EXISTS listings_model ON listings (model_key, timestamp);
 CREATE INDEX IF NOT EXISTS listings_reference ON listings (reference_key);
-CREATE INDEX IF NOT EXISTS listings_price_eur ON listings (price_eur);
-CREATE INDEX IF NOT EXISTS listings_price ON listings (currency, price);
 CREATE INDEX IF NOT EXISTS listings_recent ON listings (timestamp);
 CREATE VIRTUAL TABLE IF NOT EXISTS listings_fts USING fts5 (words, tokenize = 'unicode61 remove_diacritics 2');
+CREATE TRIGGER IF NOT EXISTS listings_gone AFTER DELETE ON listings BEGIN
+    DELETE FROM listings_fts WHERE rowid = old.id;
+    DELETE FROM embeddings WHERE id = old.id;
+END;
 """
 
 
@@ -122,6 +128,7 @@ class SQLiteStore:
             db = sqlite3.connect(path, timeout=self._busy_timeout_ms / 1000, isolation_level=None, **options)
             db.execute("PRAGMA journal_mode=WAL")
             db.execute("PRAGMA synchronous=NORMAL")
+            db.execute("PRAGMA mmap_size=268435456")       # reads share the OS page cache, no copies
             db.execute(f"PRAGMA busy_timeout={int(self._busy_timeout_ms)}")
         except sqlite3.Error as exc:
             raise StoreError(f"cannot open the SQLite store {path}: {exc}") from exc
@@ -190,23 +197,16 @@ class SQLiteStore:
         try:
             with self._write() as db:
                 db.executemany(UPSERT_MESSAGE, [message_row(m) for m in messages.values()])
-                for record in records:
-                    row_id = db.execute(UPSERT_LISTING, listing_row(record)).fetchone()[0]
-                    db.execute("INSERT OR REPLACE INTO listings_fts (rowid, words) VALUES (?, ?)",
-                               (row_id, " ".join(terms(record.text))))
-                # A message re-read with fewer listings loses the positions it no longer has.
-                for message in messages.values():
-                    self._drop_positions(db, message.message_id, len(message.extraction.listings) or 1)
+                ids = [db.execute(UPSERT_LISTING, listing_row(r)).fetchone()[0] for r in records]
+                db.executemany("INSERT OR REPLACE INTO listings_fts (rowid, words) VALUES (?, ?)",
+                               [(row_id, " ".join(terms(r.text))) for row_id, r in zip(ids, records)])
+                db.executemany("INSERT OR REPLACE INTO embeddings (id, embedder, text, vector) VALUES (?, ?, ?, ?)",
+                               [(row_id, r.embedder, r.text, pack(r.vector)) for row_id, r in zip(ids, records)])
+                # A message read again with fewer listings loses the positions it no longer has.
+                db.executemany("DELETE FROM listings WHERE message_id = ? AND position >= ?",
+                               [(m.message_id, len(m.extraction.listings) or 1) for m in messages.values()])
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save {len(records)} listings to SQLite: {exc}") from exc
-
-    @staticmethod
-    def _drop_positions(db, message_id: str, keep: int) -> None:
-        stale = [row[0] for row in db.execute(
-            "SELECT id FROM listings WHERE message_id = ? AND position >= ?", (message_id, keep))]
-        for row_id in stale:
-            db.execute("DELETE FROM listings_fts WHERE rowid = ?", (row_id,))
-            db.execute("DELETE FROM listings WHERE id = ?", (row_id,))
 
     # -----------------------------------------------------------------------------------------
     # Searching: bounded candidates, exact filters, hybrid score
@@ -217,10 +217,10 @@ class SQLiteStore:
         where, params = filter_sql(filters)
         try:
             with self._connection() as db:
-                words = candidates_by_words(db, query.text, where, params)
+                words = candidates_by_words(db, query.word_text, where, params)
                 ids = set(words)
                 ids.update(candidates_by_keys(db, query, where, params))
-                if not terms(query.text):      # filters only: the most recent listings that pass
+                if not terms(query.word_text):     # filters only: the most recent listings that pass
                     ids.update(candidates_recent(db, where, params))
                 rows = fetch(db, ids)
         except sqlite3.Error as exc:
@@ -245,7 +245,7 @@ ON CONFLICT (message_id) DO UPDATE SET
 LISTING_COLUMNS = ("message_id", "position", "has_listing", "type", "timestamp", "brand", "model",
                    "reference", "price", "currency", "condition", "year", "size_mm", "movement", "box",
                    "papers", "price_eur", "span_start", "span_end", "brand_key", "model_key",
-                   "reference_key", "embedded_text", "embedder", "vector")
+                   "reference_key")
 
 UPSERT_LISTING = f"""
 INSERT INTO listings ({", ".join(LISTING_COLUMNS)})
@@ -269,13 +269,13 @@ def listing_row(r: ListingRecord) -> tuple:
             int(r.message.timestamp), listing.brand, listing.model, listing.reference, listing.price,
             listing.currency, listing.condition, listing.year, listing.size_mm, listing.movement,
             listing.box, listing.papers, listing.price_eur, span[0], span[1], key(listing.brand),
-            key(listing.model), key(listing.reference), r.text, r.embedder, pack(r.vector))
+            key(listing.model), key(listing.reference))
 
 
 FETCH_COLUMNS = ("l.id", "l.message_id", "m.text", "l.type", "m.sender_name", "l.timestamp", "l.has_listing",
                  "l.brand", "l.model", "l.reference", "l.price", "l.currency", "l.condition", "l.year",
                  "l.size_mm", "l.movement", "l.box", "l.papers", "l.price_eur", "l.span_start", "l.span_end",
-                 "l.brand_key", "l.model_key", "l.reference_key", "l.embedder", "l.vector")
+                 "l.brand_key", "l.model_key", "l.reference_key", "e.embedder", "e.vector")
 
 
 def fetch(db, ids) -> list[tuple]:
@@ -284,7 +284,7 @@ def fetch(db, ids) -> list[tuple]:
     for start in range(0, len(ids), 500):       # stay under SQLite's bound-variable limit
         chunk = ids[start:start + 500]
         rows += db.execute(f"SELECT {', '.join(FETCH_COLUMNS)} FROM listings l "
-                           f"JOIN messages m ON m.message_id = l.message_id "
+                           f"JOIN messages m ON m.message_id = l.message_id JOIN embeddings e ON e.id = l.id "
                            f"WHERE l.id IN ({', '.join('?' * len(chunk))})", chunk).fetchall()
     return rows
 
@@ -301,7 +301,10 @@ def hit(row, score: float) -> SearchHit:
 # Filters (exact, in SQL) and candidates (bounded, from indexes)
 # ---------------------------------------------------------------------------------------------
 
-CANDIDATES = 200       # per retrieval path; vectors are scored on at most a few times this
+CANDIDATES = 100       # rows per key path (reference, model, brand, recent)
+PER_WORD = 120         # rows per query word, most recent first
+SCAN = 600             # rows per query word, brand or model tried against the filters
+MAX_WORDS = 6          # words of a query looked up (a pasted paragraph does not cost 100 lookups)
 
 
 def prefix_range(value: str) -> tuple[str, str]:
@@ -334,34 +337,69 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list]:
     return " AND ".join(clauses), params
 
 
-def fts_query(text: str) -> str | None:
-    """Any of the query's words, quoted (no FTS5 syntax gets through from users); a word with digits
-    is a reference or part of one, so it matches as a prefix: '126710' finds '126710blro'."""
-    words = list(dict.fromkeys(terms(text)))
-    return " OR ".join(f'"{w}"*' if any(c.isdigit() for c in w) else f'"{w}"' for w in words) or None
+def query_words(text: str) -> list[str]:
+    """The query's words as FTS5 strings, quoted (no FTS5 syntax gets through from users). A reference
+    counts once, joined, and matches as a prefix ('126710' finds '126710blro'), as does any word of 4+
+    characters with a digit; short numbers match exactly ('1'* would match half the corpus)."""
+    words = []
+    for word in dict.fromkeys(terms(text)):
+        if words and any(c.isdigit() for c in word) and word in words[-1]:
+            continue          # a part of the reference just added: its joined form covers it
+        words.append(word)
+    return [f'"{w}"*' if len(w) >= 4 and any(c.isdigit() for c in w) else f'"{w}"' for w in words[:MAX_WORDS]]
+
+
+def bounded(source: str, where: str, params: list) -> str:
+    """SQL for the ids of `source` (ids, most recent first) that pass the filters. With filters, only
+    its SCAN most recent rows are tried: a tight filter on a common word or brand would otherwise
+    walk every row of it."""
+    if not params:
+        return f"{source} LIMIT ?"
+    return (f"SELECT l.id FROM ({source} LIMIT {SCAN}) AS found JOIN listings l ON l.id = found.id "
+            f"WHERE {where} ORDER BY l.id DESC LIMIT ?")
 
 
 def candidates_by_words(db, text: str, where: str, params: list) -> dict[int, float]:
-    """Row id -> bm25 (negative: lower is better) for rows sharing a word with the query."""
-    match = fts_query(text)
-    if not match:
+    """Row id -> share of the query's word weight (idf) it matches, for rows sharing words with it.
+
+    No bm25 ORDER BY: that scores every row holding a word, and 'rolex' is in a fifth of them.
+    Instead each word is read most recent first up to PER_WORD rows (all of a rare word's rows, the
+    recent ones of a common word), plus the most recent rows holding every word; a word's weight is
+    its idf, from the rows found (a common word, cut at PER_WORD, weighs little anyway)."""
+    words = query_words(text)
+    if not words:
         return {}
-    return dict(db.execute(
-        f"SELECT l.id, bm25(listings_fts) FROM listings_fts JOIN listings l ON l.id = listings_fts.rowid "
-        f"WHERE listings_fts MATCH ? AND {where} ORDER BY bm25(listings_fts) LIMIT ?",
-        [match, *params, CANDIDATES]).fetchall())
+    sql = bounded("SELECT rowid AS id FROM listings_fts WHERE listings_fts MATCH ? ORDER BY rowid DESC",
+                  where, params)
+    total = (db.execute("SELECT max(id) FROM listings").fetchone()[0] or 0) + 1
+    matched: dict[int, float] = {}
+    weight_sum = 0.0
+    for word in words:
+        ids = [row[0] for row in db.execute(sql, [word, *params, PER_WORD])]
+        weight = math.log(1 + total / (len(ids) + 1))
+        weight_sum += weight
+        for row_id in ids:
+            matched[row_id] = matched.get(row_id, 0.0) + weight
+    if len(words) > 1:
+        for (row_id,) in db.execute(sql, [" AND ".join(words), *params, PER_WORD]):
+            matched[row_id] = weight_sum      # holds every word, even those cut at PER_WORD
+    return {row_id: weight / weight_sum for row_id, weight in matched.items()}
 
 
 def candidates_by_keys(db, query: SearchQuery, where: str, params: list) -> list[int]:
-    """Rows whose extracted reference, model or brand is the query's, most recent first."""
+    """Rows whose extracted reference, model or brand is the query's: the most recent of the same
+    brand or model, and those of a longer model name or reference ('Submariner' -> 'Submariner Date',
+    '126710' -> '126710BLRO'; a range, so in index order rather than by date)."""
     ids = []
-    for column, value in (("reference_key", key(query.reference)), ("model_key", key(query.model)),
-                          ("brand_key", key(query.brand))):
+    for column, value in (("model_key", key(query.model)), ("brand_key", key(query.brand))):
         if value:
-            low, high = prefix_range(value)
-            ids += [row[0] for row in db.execute(
-                f"SELECT l.id FROM listings l WHERE l.{column} >= ? AND l.{column} < ? AND {where} "
-                f"ORDER BY l.timestamp DESC LIMIT ?", [low, high, *params, CANDIDATES])]
+            sql = bounded(f"SELECT id FROM listings WHERE {column} = ? ORDER BY timestamp DESC, id DESC",
+                          where, params)
+            ids += [row[0] for row in db.execute(sql, [value, *params, CANDIDATES])]
+    for column, value in (("reference_key", key(query.reference)), ("model_key", key(query.model))):
+        if value:
+            sql = bounded(f"SELECT id FROM listings WHERE {column} > ? AND {column} < ?", where, params)
+            ids += [row[0] for row in db.execute(sql, [*prefix_range(value), *params, CANDIDATES])]
     return ids
 
 
@@ -382,21 +420,29 @@ class Weights:
     brand: float = 0.15       # same brand
 
 
+def dot_with(query: Sequence[float]):
+    """Dot product with `query`, over its non-zero slots only when few (the local embedder's are)."""
+    slots = [(i, x) for i, x in enumerate(query) if x]
+    if len(slots) * 2 < len(query):
+        return lambda vector: sum(x * vector[i] for i, x in slots)
+    dense = list(query)
+    return lambda vector: sum(map(mul, dense, vector))
+
+
 def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[float],
          limit: int, weights: Weights = Weights()) -> list[SearchHit]:
     w = weights
-    best_bm25 = min(words.values(), default=0.0)
     q_brand, q_model, q_ref = key(query.brand), key(query.model), key(query.reference)
-    vector = list(vector)
+    dot = dot_with(vector)
     scored = []
     for row in rows:
         row_id, brand_key, model_key, ref_key, embedder, blob = row[0], *row[21:26]
         if q_brand and brand_key and brand_key != q_brand:
             continue         # the query names another brand: narrowed out
         comparable = embedder == query.embedder and len(blob) == 4 * len(vector)
-        similarity = sum(map(mul, vector, unpack(blob))) if comparable else 0.0
+        similarity = dot(unpack(blob)) if comparable else 0.0
         score = (w.vector * similarity
-                 + w.words * (words[row_id] / best_bm25 if row_id in words and best_bm25 else 0.0)
+                 + w.words * words.get(row_id, 0.0)
                  + w.reference * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
                  + w.model * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
                  + w.brand * bool(q_brand and brand_key == q_brand))

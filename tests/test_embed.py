@@ -60,7 +60,8 @@ def test_dimension_comes_from_the_environment(monkeypatch):
 
 
 def test_references_give_their_joined_form_and_parts():
-    assert terms("Réf 5711/1A-010 à vendre, neuve") == ["ref", "57111a010", "5711", "1a", "010", "neuve"]
+    assert terms("Réf 5711/1A-010 à vendre, neuve") == ("ref", "57111a010", "5711", "1a", "010", "neuve")
+    assert terms("Rolex勞力士 ÉTAT_neuf") == ("rolex勞力士", "etat", "neuf")
 
 # ---------------------------------------------------------------------------------------------
 # Batching within the API's limits
