@@ -189,7 +189,10 @@ def _list(value) -> list:
 
 
 def _str(value) -> str | None:
-    return value if isinstance(value, str) and value else None
+    """A non-empty string, lone surrogates (JSON "\\ud800") replaced: it must encode as UTF-8 to be stored."""
+    if not isinstance(value, str) or not value:
+        return None
+    return value.encode("utf-8", "replace").decode("utf-8")
 
 
 def _dig(item: dict, path: tuple[str, ...]):
@@ -198,10 +201,13 @@ def _dig(item: dict, path: tuple[str, ...]):
     return item
 
 
+MAX_TIMESTAMP = 2 ** 53           # SQLite and JSON both hold it exactly
+
+
 def _int(value, default: int = 0) -> int:
     try:
-        return int(value)
-    except (TypeError, ValueError):
+        return min(max(int(value), 0), MAX_TIMESTAMP)
+    except (TypeError, ValueError, OverflowError):      # OverflowError: int(float("inf"))
         return default
 
 
@@ -221,7 +227,7 @@ TEXT_PATHS = {
 def text_of(item: dict) -> str | None:
     if item.get("type") == "edit":                      # the edited message carries the new text
         return text_of(_dict(_dig(item, ("edit", "message"))))
-    for path in TEXT_PATHS.get(item.get("type"), ()):
+    for path in TEXT_PATHS.get(_str(item.get("type")), ()):
         text = _str(_dig(item, path))
         if text and text.strip():
             return text
@@ -271,7 +277,7 @@ class Message:
         names = {_str(c.get("wa_id")): _str(_dig(c, ("profile", "name"))) for c in map(_dict, contacts)}
         context = _dict(item.get("context"))
         return cls(
-            message_id=item["id"], sender_id=sender,
+            message_id=_str(item.get("id")), sender_id=sender,
             contact_name=names.get(sender) or (next(iter(names.values())) if len(names) == 1 else None),
             timestamp=_int(item.get("timestamp")), type=_str(item.get("type")) or "unknown",
             text=text_of(item),
@@ -295,7 +301,7 @@ class Status:
 
     @classmethod
     def from_payload(cls, item: dict) -> "Status":
-        return cls(item["id"], _str(item.get("status")) or "unknown", _int(item.get("timestamp")),
+        return cls(_str(item.get("id")), _str(item.get("status")) or "unknown", _int(item.get("timestamp")),
                    _errors(item.get("errors")))
 
 
