@@ -365,3 +365,21 @@ def test_slow_client_is_cut_at_the_request_deadline(live_server):
             pass                            # the server cut the connection: what we want
         cut = sent < len(request)
     assert cut, "the server kept reading a dripping client for 15 s"
+
+
+def test_hostile_values_are_read_not_crashed_on(service, wsgi):
+    # wrong types, a lone surrogate (valid JSON, not encodable as UTF-8), absurd timestamps
+    raw = webhook_body(
+        {"from": "1", "id": "wamid.t1", "timestamp": "9" * 400, "type": {"x": 1}, "text": {"body": "hi"}},
+        {"from": ["1"], "id": "wamid.t2", "timestamp": -5, "type": "text", "text": {"body": "caf\ud800 Rolex"}},
+        {"from": "1", "id": "wamid.\ud800", "timestamp": 1e300, "type": ["text"], "text": "not an object"},
+        statuses=[{"id": "wamid.s\udfff", "status": {"a": 1}, "timestamp": None}])
+    assert b"\\ud800" in raw                     # json.dumps escapes it, as Meta would
+    assert wsgi.post_webhook(raw)[0] == 200
+    assert whatsrag.drain(service) == 1
+    assert service.journal.counts()["done"] == 1, service.journal.parked()
+    messages = whatsrag.Delivery.from_payload(json.loads(raw)).messages
+    assert [m.timestamp for m in messages] == [whatsrag.MAX_TIMESTAMP, 0, whatsrag.MAX_TIMESTAMP]
+    assert [m.text for m in messages] == [None, "caf? Rolex", None]
+    assert messages[2].message_id == "wamid.?" and messages[1].sender_id is None
+    assert service.journal.stats()["messages_received"] == 3 and service.journal.stats()["statuses"] == 1
