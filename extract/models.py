@@ -90,7 +90,7 @@ def _parse_models(table: dict) -> list:
                 if not alias:
                     continue
                 flags = ""
-                while alias[0] in "=^~":
+                while alias[0] in "=^~@":
                     flags, alias = flags + alias[0], alias[1:]
                 rows.append((alias, flags, brand, family))
     return rows
@@ -149,6 +149,9 @@ _BRAND_ROWS = _brand_rows()
 MODEL_BY_KEY: dict = {}
 for _alias, _flags, _brand, _family in _MODEL_ROWS:
     MODEL_BY_KEY.setdefault(_key(_alias), {}).setdefault(_brand, (_family, _flags))
+# keys whose brand depends on the message: shared by two makers, or marked ^ @ ~ in the table
+NEEDS_CONTEXT = frozenset(key for key, owners in MODEL_BY_KEY.items()
+                          if len(owners) > 1 or any(set(flags) & set("^@~") for _f, flags in owners.values()))
 BRAND_BY_KEY = {_key(alias): brand for alias, _flags, brand in _BRAND_ROWS}
 
 MODELS_SCANNER = _Scanner((a, f) for a, f, _b, _m in _MODEL_ROWS)
@@ -184,9 +187,10 @@ def find_models(text: str) -> list:
 def _models(text: str) -> tuple:
     found, brands = [], None
     for start, end in MODELS_SCANNER.scan(text):
-        owners = MODEL_BY_KEY[_key(text[start:end])]
+        key = _key(text[start:end])
+        owners = MODEL_BY_KEY[key]
         brand, (family, flags) = next(iter(owners.items()))
-        if len(owners) > 1 or "^" in flags or "~" in flags:   # only then does the brand around matter
+        if key in NEEDS_CONTEXT:                          # only then does the brand around matter
             if brands is None:
                 brands = _brands(text)
             named = {b for _s, _e, b in brands}
@@ -195,6 +199,8 @@ def _models(text: str) -> tuple:
             family, flags = owners[brand]
             if "^" in flags and before != brand:
                 continue                                 # `AT`, `1926`: only right after their brand
+            if "@" in flags and brand not in named:
+                continue                                 # `Grant`, `Bold`: only where Fossil, Movado is named
             if "~" in flags and before != brand and named - {brand}:
                 continue                                 # `GMT` in a Grand Seiko message is no Rolex
         found.append(ModelMatch(start, end, brand, family))

@@ -21,9 +21,9 @@ from extract.prices import PriceMatch, find_prices
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
-                           LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NOT_THE_BRAND, OPENERS, PASSING,
-                           NOT_A_MODEL, RB, SERVICE_WORDS, STOCK_OPENERS, WHOLE_MESSAGE, loose,
-                           words)
+                           LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
+                           NOT_ASKING_CUES, NOT_THE_BRAND, OPENERS, PASSING, RB, SERVICE_WORDS,
+                           STOCK_OPENERS, WHOLE_MESSAGE, loose, words)
 
 RATES = rates.load()
 
@@ -66,22 +66,45 @@ class Attribute:
     value: object
 
 
-def _brand_lexicon() -> Lexicon:
+def _word_lexicon() -> Lexicon:
+    """Every word-list phrase of vocab.py in one scanner; a match carries its facts as (kind, value)
+    pairs: ("brand", "Rolex"), ("condition", "new"), ("box_papers", (True, None)), ("intent", "sale")..."""
     spellings = [(spelling, canon) for canon, names in BRANDS.items() for spelling in (names or (canon,))]
     spellings.sort(key=lambda pair: len(pair[0]), reverse=True)          # longest spelling first
-    return Lexicon([(rf"(?<![A-Za-zÀ-ÿ0-9]){loose(s)}(?![A-Za-zÀ-ÿ])", canon) for s, canon in spellings])
+    rows = [(rf"(?<![A-Za-zÀ-ÿ0-9]){loose(s)}(?![A-Za-zÀ-ÿ])", (("brand", canon),)) for s, canon in spellings]
+    rows += [(bounded(phrase), (("condition", value), ("box_papers", (True, None))))
+             for phrase, value in NEW_IN_BOX]
+    any_movement = words(*[p for ps in MOVEMENTS.values() for p in ps])
+    rows.append((rf"{any_movement}\s+(?:ou|or)\s+(?:un\s+|une\s+|a\s+)?{any_movement}",  # "auto ou manuel ?"
+                 (("movement", None),)))
+    phrases = [(phrase, kind, value) for kind, table in (
+        ("condition", CONDITIONS), ("movement", MOVEMENTS), ("intent", {**ANYWHERE, "passing": PASSING}),
+        ("not_asking", {None: NOT_ASKING_CUES})) for value, group in table.items() for phrase in group]
+    phrases.sort(key=lambda row: len(row[0]), reverse=True)
+    rows += [(bounded(phrase), ((kind, value),)) for phrase, kind, value in phrases]
+    rows += [(bounded(phrase), (("box_papers", (box, papers)),)) for phrase, box, papers in BOX_PAPERS]
+    return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE)
 
 
-BRAND_LEXICON = _brand_lexicon()
+WORD_LEXICON = _word_lexicon()
 ABBREVIATION_LEXICON = Lexicon([
     (rf"(?<![A-Za-z0-9&]){re.escape(short)}(?![A-Za-z&])", canon)       # "AP-HK" reads, "APR" does not
     for short, canon in sorted(BRAND_ABBREVIATIONS.items(), key=lambda kv: len(kv[0]), reverse=True)],
     flags=0)
 
 
-def find_brands(text: str) -> list[Anchor]:
-    return [Anchor(start, end, canon, True)
-            for start, end, canon in BRAND_LEXICON.scan(text) + ABBREVIATION_LEXICON.scan(text)]
+def scan_words(text: str) -> dict[str, list]:
+    """The word-list phrases of a message by kind: {kind: [(start, end, value), ...]}."""
+    by_kind: dict[str, list] = {}
+    for start, end, facts in WORD_LEXICON.scan(text):
+        for kind, value in facts:
+            by_kind.setdefault(kind, []).append((start, end, value))
+    by_kind.setdefault("brand", []).extend(ABBREVIATION_LEXICON.scan(text))
+    return by_kind
+
+
+def find_brands(said: dict) -> list[Anchor]:
+    return [Anchor(start, end, canon, True) for start, end, canon in said.get("brand", ())]
 
 
 # The two vocabulary modules of the reference engineer, called from here only.
@@ -112,20 +135,7 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
 
 
 # Attributes ------------------------------------------------------------------------
-def by_value(table: dict, *first: tuple[str, object]) -> Lexicon:
-    """A Lexicon of {value: phrases}, longest phrase first."""
-    rows = [(phrase, value) for value, phrases in table.items() for phrase in phrases]
-    rows.sort(key=lambda row: len(row[0]), reverse=True)
-    return Lexicon(list(first) + [(bounded(phrase), value) for phrase, value in rows])
-
-
-CONDITION_LEXICON = by_value(CONDITIONS)
 NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
-_ANY_MOVEMENT = words(*[p for ps in MOVEMENTS.values() for p in ps])
-MOVEMENT_LEXICON = by_value(MOVEMENTS, (
-    rf"{_ANY_MOVEMENT}\s+(?:ou|or)\s+(?:un\s+|une\s+|a\s+)?{_ANY_MOVEMENT}", None))  # "auto ou manuel ?"
-BOX_PAPERS_LEXICON = Lexicon([(bounded(phrase), (box, papers)) for phrase, box, papers in BOX_PAPERS],
-                             flags=re.IGNORECASE | re.MULTILINE)
 NEW_CARD_RE = re.compile(r"""
     (?<![A-Za-z0-9/])                        # dealer shorthand for new with the card's date:
     [nN] (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
@@ -155,15 +165,16 @@ SIZE_RE = re.compile(r"""
 WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")   # ≤ 3 words between
 
 
-def find_attributes(text: str) -> list[Attribute]:
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text)]
-    for start, end, value in CONDITION_LEXICON.scan(text):
+def find_attributes(text: str, said: dict) -> list[Attribute]:
+    not_asking = [end for _s, end, _v in said.get("not_asking", ())]
+    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, not_asking)]
+    for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
         found.append(Attribute(start, end, "condition", value))
-    found += [Attribute(start, end, "movement", value) for start, end, value in MOVEMENT_LEXICON.scan(text)]
-    found += [Attribute(start, end, "box_papers", value) for start, end, value in BOX_PAPERS_LEXICON.scan(text)]
+    for kind in ("movement", "box_papers"):
+        found += [Attribute(start, end, kind, value) for start, end, value in said.get(kind, ())]
     for m in NEW_CARD_RE.finditer(text):
         if m.group("month") and not 1 <= int(m.group("month")) <= 12:
             continue
@@ -220,7 +231,7 @@ def line_has_reference_before(text: str, anchors: list[Anchor], anchor: Anchor) 
 SEPARATOR_RE = re.compile(rf"""
     (?P<exchange> {words(*EXCHANGE_WORDS[:3])} | (?:{"|".join(EXCHANGE_WORDS[3:])}) )
   | (?P<alternative> {words(*ALTERNATIVE_WORDS)} )
-  | (?P<list> {words("and", "et")} | [,;+&|•\n] )       # not "/": SSC813/SBDL085 is one watch
+  | (?P<list> {words(*LIST_WORDS)} | {LIST_MARKS} )
 """, re.IGNORECASE | re.VERBOSE)
 COLLABORATION_RE = re.compile(r"\A\s*[xX×]\s*\Z")
 MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor x 2"
@@ -607,8 +618,8 @@ LEAD = r"\A[\W_]*?"                                   # emojis, brackets, bullet
 OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
-INTENT_LEXICON = by_value({**ANYWHERE, "passing": PASSING})
-LANGUAGE_LEXICON = by_value({"fr": FRENCH, "en": ENGLISH})
+WORD_RE = re.compile(r"[a-zà-ÿ]+(?:'[a-zà-ÿ]+)?|[a-z]'")
+FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
 FRENCH_OPENER_RE = re.compile(words("vends?", "je", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
                                     "vendre", "vente", "propose", "d[ée]stockage", "arrivage"), re.IGNORECASE)
 
@@ -617,8 +628,9 @@ def language_of(text: str) -> str | None:
     opener = OPENER_RE.match(text) or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    said = [value for _s, _e, value in LANGUAGE_LEXICON.scan(text)]
-    fr, en = said.count("fr"), said.count("en")
+    tokens = WORD_RE.findall(text.lower().translate(FOLD_ACCENTS))
+    fr = sum(1 for t in tokens if t in FRENCH)
+    en = sum(1 for t in tokens if t in ENGLISH)
     if fr > en:
         return "fr"
     if en > fr:
@@ -626,11 +638,11 @@ def language_of(text: str) -> str | None:
     return None
 
 
-def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
+def message_type(text: str, listings: list[Listing], intents: set) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then intent words anywhere, then the '?'."""
     priced = any(l.price is not None for l in listings)
     opener = OPENER_RE.match(text)
-    said = {kind for _s, _e, kind in INTENT_LEXICON.scan(text)}
+    said = intents
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -659,7 +671,7 @@ def message_type(text: str, listings: list[Listing]) -> tuple[str, bool]:
 
 def confidence(text: str, listings: list[Listing], typed: bool, understood: int) -> float:
     """Half how much of the message was read, half how complete its listings are."""
-    letters = sum(1 for ch in text if ch.isalnum()) or 1
+    letters = len(text) - text.count(" ") or 1
     coverage = min(1.0, understood / letters)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
@@ -673,8 +685,9 @@ def read(text: str) -> Extraction:
     if not text or not text.strip():
         return Extraction()
     norm, span_map = normalise(text)
-    anchors = merge_anchors(find_brands(norm) + find_models(norm) + find_references(norm))
-    attributes = find_attributes(norm)
+    said = scan_words(norm)
+    anchors = merge_anchors(find_brands(said) + find_models(norm) + find_references(norm))
+    attributes = find_attributes(norm, said)
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm)
     context = message_context(norm, attributes, language)
@@ -684,7 +697,7 @@ def read(text: str) -> Extraction:
     stops = sorted({x.start for x in anchors + attributes
                     if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
-    kind, typed = message_type(norm, listings)
-    understood = sum(sum(ch.isalnum() for ch in norm[x.start:x.end]) for x in anchors + attributes)
+    kind, typed = message_type(norm, listings, {value for _s, _e, value in said.get("intent", ())})
+    understood = sum(x.end - x.start for x in anchors + attributes)
     return Extraction(type=kind, listings=tuple(listings),
                       confidence=confidence(norm, listings, typed, understood), language=language)

@@ -148,9 +148,10 @@ def read_number(text: str, m: re.Match, taken: int) -> Candidate | None:
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
-def find_prices(text: str) -> list[PriceMatch]:
+def find_prices(text: str, not_asking: list[int] | None = None) -> list[PriceMatch]:
     """Every number that is or may be a price, in order; see PriceMatch for the flags. Bare
-    numbers are kept only when round and ≥ 1000, the only ones a listing line takes as a price."""
+    numbers are kept only when round and ≥ 1000, the only ones a listing line takes as a price.
+    `not_asking`: where the words "was", "retail", "shipping"... end, when the caller scanned them."""
     numbers, taken = [], 0
     for m in NUMBER_RE.finditer(text):
         candidate = read_number(text, m, taken)
@@ -158,7 +159,8 @@ def find_prices(text: str) -> list[PriceMatch]:
         if candidate:
             numbers.append(candidate)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
-    not_asking = [end for _s, end, _v in NOT_ASKING_LEXICON.scan(text)]
+    if not_asking is None:
+        not_asking = [end for _s, end, _v in NOT_ASKING_LEXICON.scan(text)]
     in_range = set()
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]

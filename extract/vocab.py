@@ -213,14 +213,14 @@ GOLD_KARATS = ("9", "10", "14", "18", "22", "24")
 # Listed per value; parse.py ranks a line's conditions: new/excellent/good first as written,
 # then used, then vintage (README: "when used and a grade are both given, the grade wins").
 CONDITIONS = {
-    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"lnib", r"near\ mint",
+    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"near\ mint",
                   r"mint(?!\ (?:green|gr[üu]n|dial|colou?r|vert|blue|bleu))",
                   r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
                   r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
                   r"pristine", r"(?:9|9[.,]5)/10"),
     "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand\ new", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
             r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
-            r"unworn", r"unused", r"nos", r"bnib", r"new\ in\ box", r"jamais\ port[ée]e?s?",
+            r"unworn", r"unused", r"nos", r"jamais\ port[ée]e?s?",
             r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
     "good": (r"bon\ [ée]tat", r"be", r"good(?=\ (?:condition|shape|state|\d))", r"in\ good", r"(?:7|7[.,]5|8|8[.,]5)/10",
              r"tr[èe]s\ correct"),
@@ -229,6 +229,8 @@ CONDITIONS = {
              r"pre-?owned"),
     "vintage": (r"vintage",),
 }
+# Shorthand that says two things at once: (condition, box).
+NEW_IN_BOX = ((r"bnib|brand\ new\ in\ box|new\ in\ box|nib", "new"), (r"lnib|like\ new\ in\ box", "excellent"))
 # "new" used as an ordinary adjective before the watch ("the new Speedmaster").
 NEW_AS_ADJECTIVE = r"(?<![A-Za-z])(?:the|a|my|this|your|their|his|her|le|la|nouvelle?|un|une)\s+$"
 
@@ -253,7 +255,7 @@ BOX_PAPERS = (
      r"without\ box\ (?:or|and)\ papers?|ni\ bo[îi]te\ ni\ papiers?", False, False),
     (r"(?:sans|no|without|pas\ de)\ (?:bo[îi]te|box)", False, None),
     (r"(?:sans|no|without|pas\ de)\ (?:papiers?|papers?|cartes?|card)", None, False),
-    (r"new\ in\ box|bnib|lnib|nib|boxed|coffret|[ée]crin|bo[îi]tes?|box(?:es)?", True, None),
+    (r"boxed|coffret|[ée]crin|bo[îi]tes?|box(?:es)?", True, None),
     (r"papiers?|papers?|cartes?(?!\ (?:bancaire|de\ cr[ée]dit))|cards?|warranty|garantie|"
      r"certifi(?:cat|cate)|guarantee|gurantee", None, True),
 )
@@ -297,7 +299,8 @@ ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either")
 # Words that put the watch sought after the watch offered.
 EXCHANGE_WORDS = (r"contre", r"for", r"against", r"↔", r"<->", r"->", r"=>", r"⇄", r"🔄",
                   r"en\ [ée]change\ d[e']", r"in\ exchange\ for", r"pour\ un[e]?", r"over")
-LIST_WORDS = (r",", r";", r"\+", r"&", r"and", r"et", r"\|", r"/")
+LIST_WORDS = (r"and", r"et")
+LIST_MARKS = r"[,;+&|•\n]"                  # not "/": SSC813/SBDL085 is one watch
 # Words that apply a listing word to the whole message ("tout en TBE", "all full set").
 WHOLE_MESSAGE = (r"tout(?:es)?(?:\ en)?", r"tous", r"all(?:\ in)?", r"each", r"chacune?", r"les\ deux")
 # What is sold is not a watch: straps, bracelets, accessories, a collection.
@@ -332,24 +335,21 @@ SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien
                  r"expires?", r"expiring", r"until", r"jusqu'(?:à|en)", r"valid")
 
 # ── Language ─────────────────────────────────────────────────────────────────────────
-FRENCH = (r"je", r"j'", r"le", r"la", r"les", r"un", r"une", r"des", r"du", r"de", r"et", r"ou",
-          r"avec", r"sans", r"pour", r"sur", r"chez", r"est", r"ma", r"mon", r"vends", r"vend",
-          r"cherche", r"recherche", r"[ée]change", r"dispo", r"bo[îi]te", r"papiers", r"[ée]tat",
-          r"neu(?:f|ve)s?", r"prix", r"carte", r"cadran", r"bleue?", r"noire?", r"blanc", r"verte?",
-          r"euros?", r"merci", r"bonjour", r"salut", r"quelqu'un", r"qqn", r"ça", r"c'est",
-          r"tr[èe]s", r"tout", r"port", r"remise", r"ann[ée]es?", r"r[ée]vis[ée]e", r"montre",
-          r"achet[ée]e", r"jamais", r"port[ée]e", r"pi[èe]ce", r"n[ée]go", r"ferme", r"d[ée]battre",
-          r"envoi", r"contre", r"tbe", r"seule", r"vente", r"[àa]", r"pas", r"mais", r"qui", r"que",
-          r"quoi", r"vous", r"nous", r"moi", r"au", r"aux", r"en")
-ENGLISH = (r"the", r"a", r"an", r"and", r"or", r"with", r"for", r"is", r"are", r"my", r"your",
-           r"this", r"that", r"of", r"in", r"on", r"to", r"anyone", r"looking", r"sale", r"box",
-           r"papers", r"new", r"used", r"condition", r"dial", r"shipped", r"price", r"prices",
-           r"thanks", r"please", r"watch", r"only", r"full", r"set", r"kit", r"blue", r"black",
-           r"white", r"green", r"from", r"have", r"has", r"what", r"how", r"which", r"wts", r"wtb",
-           r"wtt", r"iso", r"obo", r"asking", r"like", r"mint", r"excellent", r"brand", r"men's",
-           r"women's", r"ladies", r"strap", r"bracelet", r"serviced", r"card", r"warranty",
-           r"sold", r"it", r"be", r"will", r"can", r"just", r"reduced", r"shipping", r"good",
-           r"automatic", r"vintage", r"both", r"tags?")
+# Plain words, lower case, accents dropped (parse.py folds the message's words the same way).
+FRENCH = frozenset("""
+    je j' le la les un une des du de et ou avec sans pour sur chez est ma mon vends vend cherche
+    recherche echange dispo boite papiers etat neuf neuve neuves prix carte cadran bleu bleue noir
+    noire blanc vert verte euro euros merci bonjour salut quelqu'un qqn ca c'est tres tout port
+    remise annee annees revisee montre achetee jamais portee piece nego ferme debattre envoi contre
+    tbe seule vente a pas mais qui que quoi vous nous moi au aux en ete etait maintenant
+""".split())
+ENGLISH = frozenset("""
+    the a an and or with for is are my your this that of in on to anyone looking sale box papers
+    new used condition dial shipped price prices thanks please watch only full set kit blue black
+    white green from have has what how which wts wtb wtt iso obo asking like mint excellent brand
+    men's women's ladies strap bracelet serviced card warranty sold it be will can just reduced
+    shipping good automatic vintage both tag tags
+""".split())
 
 # ── Shared helpers for the regex builders ───────────────────────────────────────────
 ACCENTS = {"a": "aàâä", "e": "eéèêë", "i": "iîï", "o": "oôö", "u": "uùûü", "c": "cç"}

@@ -1,0 +1,60 @@
+#!/usr/bin/env python3
+"""Extractor throughput: messages per second in one process, one core.
+
+    python bench/bench_extract.py [--messages 20000] [--rounds 3]
+
+Reads the dev sets (tests/data/fr-dev.jsonl, and ../shared/datasets/real-dev.jsonl when present),
+repeats them to the asked number of messages, and times extract() over all of them, after one
+warm-up pass. Prints the import (regex compile) time, then msgs/s for each round and the best.
+"""
+import argparse
+import json
+import os
+import sys
+import time
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+DEV_SETS = (os.path.join(ROOT, "tests", "data", "fr-dev.jsonl"),
+            os.path.join(ROOT, "..", "shared", "datasets", "real-dev.jsonl"))
+
+
+def load_texts() -> list[str]:
+    texts = []
+    for path in DEV_SETS:
+        if os.path.exists(path):
+            with open(path, encoding="utf-8") as fh:
+                texts += [json.loads(line)["text"] for line in fh if line.strip()]
+    if not texts:
+        sys.exit("no dev set found")
+    return texts
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--messages", type=int, default=20000)
+    ap.add_argument("--rounds", type=int, default=3)
+    args = ap.parse_args()
+    sys.path.insert(0, ROOT)
+    started = time.perf_counter()
+    from extract import extract
+    print(f"import extract (compiles every regex): {time.perf_counter() - started:.3f} s")
+    texts = load_texts()
+    corpus = (texts * (args.messages // len(texts) + 1))[:args.messages]
+    chars = sum(map(len, corpus))
+    for text in texts:                                  # warm-up
+        extract(text)
+    best = 0.0
+    for round_no in range(1, args.rounds + 1):
+        started = time.perf_counter()
+        for text in corpus:
+            extract(text)
+        rate = len(corpus) / (time.perf_counter() - started)
+        best = max(best, rate)
+        print(f"round {round_no}: {len(corpus)} messages ({chars / len(corpus):.0f} chars avg) "
+              f"{rate:,.0f} msgs/s")
+    print(f"best: {best:,.0f} msgs/s over {len(texts)} distinct dev messages")
+
+
+if __name__ == "__main__":
+    main()
