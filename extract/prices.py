@@ -64,6 +64,9 @@ NOT_ASKING_LEXICON = Lexicon([(bounded(cue), None) for cue in
 NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
 RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
+DECIMAL_RE = re.compile(r"[.,]")
+CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
+NOT_DIGIT_RE = re.compile(r"\D")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 
@@ -102,11 +105,11 @@ def number_value(m: re.Match) -> float:
     digits = m.group("number")
     multiplier = 1000 if m.group("thousand") else 1_000_000 if m.group("million") else 1
     if m.group("group"):                                    # 8.200 / 12'500 / 2,000,000(.50)
-        cents = re.search(r"[.,](\d{1,2})\Z", digits)
+        cents = CENTS_RE.search(digits)
         head = digits[:cents.start()] if cents else digits
-        value = float(re.sub(r"\D", "", head) + "." + (cents.group(1) if cents else "0"))
+        value = float(NOT_DIGIT_RE.sub("", head) + "." + (cents.group(1) if cents else "0"))
     else:                                                   # 8,2k → 8.2 thousand; 1.006M
-        value = float(re.sub(r"[ \u00a0\u202f'’]", "", digits).replace(",", "."))
+        value = float(digits.replace(",", "."))
     value *= multiplier
     if m.group("tail"):                                     # 8k2 → 8200, 12k25 → 12250
         tail = m.group("tail")
@@ -128,10 +131,11 @@ def read_number(text: str, m: re.Match, taken: int) -> Candidate | None:
     """The number of match `m`; text before `taken` belongs to the number before it."""
     at = m.start()
     before = text[at - 1] if at else " "
-    pre = PRE_RE.search(text, max(taken, at - 8), at) if at > taken else None
+    near = text[max(taken, at - 2):at].rstrip()[-1:]        # what stands right before, a space aside
+    pre = PRE_RE.search(text, max(taken, at - 8), at) if near and not near.isdigit() else None
     if before in "0123456789.'’/" or (before.isalpha() and pre is None):
         return None                                         # inside a number, a date or a code (SKX007K2)
-    multiplied = bool(m.group("thousand") or (m.group("million") and re.search(r"[.,]", m.group("number"))))
+    multiplied = bool(m.group("thousand") or (m.group("million") and DECIMAL_RE.search(m.group("number"))))
     written = bool(pre or m.group("post"))
     if m.group("million") and not written and not multiplied:
         return None                                         # 300M: water resistance, not millions
@@ -141,7 +145,9 @@ def read_number(text: str, m: re.Match, taken: int) -> Candidate | None:
     if amount <= 0:
         return None
     start = pre.start() if pre else at
-    cue = CUE_RE.search(text, max(0, start - 16), start) if not written else None
+    near = text[max(0, start - 3):start].rstrip()[-1:]
+    cue = CUE_RE.search(text, max(0, start - 16), start) if not written and (
+        near.isalpha() or near in (":", "=", "💰")) else None
     return Candidate(cue.start() if cue else start, at, m.end(), amount,
                      currency_code(pre.group("pre") if pre else m.group("post")), written, multiplied,
                      cue.group("cue").lower() if cue else None, bool(m.group("discount")))

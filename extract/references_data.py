@@ -92,7 +92,7 @@ NOT_REFERENCE_PREFIXES = (
 # Tokens made of digits then one of these are sizes, prices, times, counts: never a reference.
 NOT_REFERENCE_UNITS = (
     "mm cm m ft atm bar k kt ct g gr hz vph h hrs hr min s th st nd rd y yr yrs yo ans an j "
-    "pcs pc x l eur e usd usdt hkd chf gbp sgd aed euros jours days w"
+    "pcs pc x l eur e usd usdt hkd chf gbp sgd aed euros jours days"
 ).split()
 
 # Words right before or after a number that make it a calibre, not a reference (cal. 3135, 3186 movement).
@@ -156,6 +156,7 @@ ROLEX_EXACT = {
     "16710": "GMT-Master II", "16713": "GMT-Master II", "16718": "GMT-Master II", "16760": "GMT-Master II",
     "16600": "Sea-Dweller", "16610": "Submariner", "16613": "Submariner", "16618": "Submariner",
     "16800": "Submariner", "168000": "Submariner", "16264": "Datejust Turn-O-Graph",
+    "126755": "Yacht-Master", "116759": "GMT-Master II", "126759": "GMT-Master II",
 }
 # Rolex model letters after the digits (LN = black ceramic, BLRO = blue/red...): a number with one of
 # these is a Rolex reference even without a brand in the text.
