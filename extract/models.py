@@ -133,7 +133,7 @@ class _Scanner:
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spans = [m.span() for m in loose.finditer(lower if loose is self.loose else text)]
         spans += [m.span() for m in self.exact.finditer(text)]
-        spans.sort()
+        spans.sort(key=lambda span: (span[0], -span[1]))   # the longest of two starting together
         kept, last_end = [], -1
         for span in spans:
             if span[0] >= last_end:

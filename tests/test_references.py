@@ -81,6 +81,10 @@ FOUND = [
     ("WTS Casio G-Shock DW-5600E-1V, new in box", [("DW-5600E-1V", "Casio", None)]),
     ("Citizen Promaster BN0151-09L diver", [("BN0151-09L", "Citizen", None)]),
     ("Fossil Grant Chronograph Beige Dial SS Leather Quartz Mens Watch FS4735", [("FS4735", None, None)]),
+    ("[WTS] Rado Voyager Automatic Square - 636.3238.4", [("636.3238.4", "Rado", None)]),   # next to its model
+    ("[WTS] 2023 Tudor Black Bay 41 Red On Rubber Deployant 7941A1A0RU W/ Box & Papers!!",
+     [("7941A1A0RU", "Tudor", "Black Bay")]),
+    ("🌟 126755rbow | pave have sticker both tags", [("126755rbow", "Rolex", "Yacht-Master")]),
     ("[WTS] Seiko SSC813/SBDL085", [("SSC813", "Seiko", None), ("SBDL085", "Seiko", None)]),
 ]
 
@@ -168,7 +172,8 @@ KNOWN_FAILURES = [
     ("COACH Harrison Men's Watch, 42mm 14602574 Gold case", [("14602574", "Coach", None)]),   # 8 bare digits
     ("Movado Men's Bold 43mm Quartz Watch 3600047", [("3600047", "Movado", None)]),
     ("[WTS] Orfina 7050s Porsche Design PVD Black", [("7050s", "Orfina", None)]),              # 's' reads as a unit
-    ("[WTS] Rado Voyager Automatic Square - 636.3238.4", [("636.3238.4", "Rado", None)]),      # no Rado shape
+    ("[WTS] Unimatic x Uncrate U3-U limited edition", [("U3-U", "Unimatic", None)]),          # 2 digits
+    ("[WTS] Gerald Genta Retro Sport RSP.X.10", [("RSP.X.10", "Gerald Genta", None)]),
     ("Vends Nomos Tangente 139, remontage manuel", [("139", "Nomos", "Tangente")]),             # 3 digits
     ("🔥Rolex勞力士\n76188 only watch💰68000", [("76188", "Rolex", None)]),                     # header a line above
 ]
@@ -198,7 +203,7 @@ def test_dev_sets_recall_and_false_hits():
                 found += len(truth & got)
                 false_hits += len(got - truth)
     print(f"dev references: recall {found}/{labelled}, false hits {false_hits}")
-    assert found / labelled >= 0.95          # measured 391/408
+    assert found / labelled >= 0.95          # measured 393/408
     assert false_hits <= 8                   # measured 6
 
 
