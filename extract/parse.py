@@ -118,15 +118,17 @@ def find_references(text: str) -> list[Anchor]:
 
 
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
-    """One anchor per stretch: a brand inside a reference or model span joins it."""
+    """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
+    holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
     found.sort(key=lambda a: (a.start, -(a.end - a.start)))
     merged: list[Anchor] = []
     for a in found:
         if merged and a.start < merged[-1].end:
             last = merged[-1]
+            named_inside = last.model and a.explicit and a.end <= last.end and last.brand
             merged[-1] = Anchor(
                 last.start, max(last.end, a.end),
-                last.brand if last.explicit or not a.explicit else a.brand,
+                last.brand if last.explicit or not a.explicit or named_inside else a.brand,
                 last.explicit or a.explicit,
                 last.model or a.model, last.reference or a.reference)
         else:
@@ -573,6 +575,9 @@ def model_after_brand(text: str, w: Watch, stops: list[int]) -> str | None:
     return " ".join(taken) or None
 
 
+GENERATIONS = ("i", "ii", "iii", "2", "3")            # what tells GMT-Master II from GMT-Master
+
+
 def pick_model(w: Watch) -> str | None:
     """The written model names, joined when they differ ("Seamaster Planet Ocean"); a reference's
     family when it says more ("GMT" written, 126710BLRO read: GMT-Master II)."""
@@ -582,8 +587,10 @@ def pick_model(w: Watch) -> str | None:
             names.append(a.model)
     written = " ".join(names) or None
     from_reference = next((a.model for a in w.anchors if a.reference and a.model), None)
-    if written and from_reference and family_key(written) in family_key(from_reference):
-        return from_reference
+    if written and from_reference:
+        key, ref_key = family_key(written), family_key(from_reference)
+        if key in ref_key or ref_key in key and key.replace(ref_key, "", 1) in GENERATIONS:
+            return from_reference                    # "GMT" + 1675: GMT-Master, not GMT-Master II
     return written or from_reference
 
 

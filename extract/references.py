@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, SERIAL_WORDS, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
     REFERENCE_WORDS, ROLEX_CORE_FAMILY, ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SHAPES,
 )
 
@@ -48,7 +48,7 @@ SHAPE_RES_BY_BRAND_NEEDS = {(brand, pattern): re.compile(pattern, re.IGNORECASE)
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
     f"(?P<s{i}>{pattern})" for i, (_brand, pattern, _needs) in enumerate(SHAPES)), re.IGNORECASE)
 
-CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS)
+CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS) | frozenset(SERIAL_WORDS)
 PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
 REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
 CURRENCY_SIGNS = "$€£¥"
@@ -56,10 +56,13 @@ CURRENCY_SIGNS = "$€£¥"
 NOT_AFTER_RE = re.compile(rf"""
     \ ?                                      # right after the number, a space at most
     (?: [$€£¥%](?!\ ?\d)                     # a currency sign or percent (not the next price's: `16570 $6,250`)
-      | (?:{_words(NOT_REFERENCE_UNITS + CALIBRE_WORDS)}) (?![^\W_])  # a unit, currency or calibre word
+      | (?:{_words(NOT_REFERENCE_UNITS + CALIBRE_WORDS)}) (?![^\W_])  # a unit or a calibre word
+      | (?:{_words(CURRENCY_WORDS)}) (?![^\W_]) (?!\ ?\d)   # a currency word (not the next price's)
       | [,.]\d{{3}}(?!\d)                      # the rest of a price (126,000)
       | ['’]\d )                             # 12'500
 """, re.VERBOSE | re.IGNORECASE)
+
+CALIBRE_AFTER_RE = re.compile(rf"\s?(?:{_words(CALIBRE_WORDS)})(?![^\W_])", re.IGNORECASE)   # `ST1655 Movement`
 
 NOT_TOKEN_RE = re.compile(r"""
     \d{1,3} (?:[.,']\d{3})+ (?:[.,]\d{1,2})?   # a price with thousands separators: 10.400, 1.450
@@ -71,7 +74,7 @@ NOT_TOKEN_RE = re.compile(r"""
 
 UNIT_TOKEN_RE = re.compile(rf"""
     \d+ (?:[.,]\d+)?                         # a number
-    (?:{_words(NOT_REFERENCE_UNITS)})        # glued to a unit: 40mm, 12k, 2023y, 3pcs
+    (?:{_words(NOT_REFERENCE_UNITS + CURRENCY_WORDS)})   # glued to a unit: 40mm, 12k, 2023y, 300000usdt
 """, re.VERBOSE | re.IGNORECASE)
 
 CALIBRE_RE = re.compile(r"""
@@ -189,10 +192,7 @@ def _brand_next_to(text: str, start: int) -> str | None:
 
 def _context_before(text: str, start: int) -> tuple:
     """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
-    chunk = text[max(0, start - 14):start].rstrip(" \t")
-    if chunk[-1:] in ("#", "n°"[-1]):
-        return "#", ""
-    chunk = chunk.rstrip(" \t:")
+    chunk = text[max(0, start - 14):start].rstrip(" \t:#°")
     if chunk[-1:] in CURRENCY_SIGNS and chunk[-1:]:
         return "", chunk[-1]
     word = chunk.rsplit(None, 1)[-1] if chunk else ""
@@ -217,9 +217,11 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
     word, sign = _context_before(text, start)
     if word in CALIBRE_WORD_SET:
-        return None, False                           # cal. 3135, calibre 4130
+        return None, False                           # cal. 3135, calibre 4130, serial R123456
     if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
         return None, False                           # $12500, 8200€, 126000 HKD, 3186 movement
+    if CALIBRE_AFTER_RE.match(text, start + len(token)):
+        return None, False                           # ST1655 Movement, SW200 calibre
     digits_only = token.isdigit()
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS):
         return None, False                           # prix 5711, budget 126000, Speedy 3861

@@ -91,9 +91,11 @@ NOT_REFERENCE_PREFIXES = (
 
 # Tokens made of digits then one of these are sizes, prices, times, counts: never a reference.
 NOT_REFERENCE_UNITS = (
-    "mm cm m ft atm bar k kt ct g gr hz vph h hrs hr min s th st nd rd y yr yrs yo ans an j "
-    "pcs pc x l eur e usd usdt hkd chf gbp sgd aed euros jours days"
+    "mm cm m ft atm bar k kt ct g gr hz vph h hrs hr min s th st nd rd y yr yrs yo ans an j pcs pc x l"
 ).split()
+# Currency words after a number make it a price (`8200 euros`), unless a number follows them: then they
+# open the next price (`116500 HKD 235,000`).
+CURRENCY_WORDS = "eur e euro euros usd usdt hkd chf gbp sgd aed jpy cad aud rmb cny".split()
 
 # Words right before or after a number that make it a calibre, not a reference (cal. 3135, 3186 movement).
 CALIBRE_WORDS = (
@@ -112,7 +114,10 @@ PRICE_WORDS = (
 ).split()
 
 # Words right before a bare number that make it a reference.
-REFERENCE_WORDS = "ref ref. réf réf. reference référence refs model modèle # n° no.".split()
+REFERENCE_WORDS = "ref ref. réf réf. reference référence refs".split()
+
+# Words right before a code that make it a serial, order or parcel number, not a reference.
+SERIAL_WORDS = "serial série serie numéro numero sn order commande tracking sku iban invoice facture".split()
 
 # ── Rolex: numbering a dealer reads ──────────────────────────────────────────────────────────────────
 # A Rolex number is [generation][model core][material]: 116610 = 11 | 661 | 0, 16610 = 1 | 661 | 0,
