@@ -232,10 +232,13 @@ class Journal:
         def work(db):
             row = db.execute(
                 "UPDATE bodies SET state = 'claimed', claimed_by = ?, claimed_until = ? "
-                "WHERE id = (SELECT id FROM bodies "
-                "            WHERE (state = 'pending' AND next_attempt_at <= ?) "
-                "               OR (state = 'claimed' AND claimed_until < ?) "
-                "            ORDER BY id LIMIT 1) "
+                # each branch repeats the partial index's condition so SQLite uses it: without it,
+                # every claim scanned the whole table, old bodies and their blobs included
+                "WHERE id = (SELECT MIN(id) FROM ("
+                "    SELECT MIN(id) AS id FROM bodies WHERE state IN ('pending', 'claimed') "
+                "        AND state = 'pending' AND next_attempt_at <= ? "
+                "    UNION ALL SELECT MIN(id) FROM bodies WHERE state IN ('pending', 'claimed') "
+                "        AND state = 'claimed' AND claimed_until < ?)) "
                 "RETURNING id, body, attempts",
                 (token, now + self.lease_seconds, now, now)).fetchone()
             return row and Claim(row[0], bytes(row[1]), row[2], token)
