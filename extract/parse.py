@@ -23,7 +23,7 @@ from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, A
                            CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
                            LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
                            NOT_ASKING_CUES, NOT_THE_BRAND, OPENERS, PASSING, RB, SERVICE_WORDS,
-                           STOCK_OPENERS, WHOLE_MESSAGE, loose, words)
+                           STOCK_OPENERS, THANKS, WHOLE_MESSAGE, loose, words)
 
 RATES = rates.load()
 
@@ -78,7 +78,8 @@ def _word_lexicon() -> Lexicon:
     rows.append((rf"{any_movement}\s+(?:ou|or)\s+(?:un\s+|une\s+|a\s+)?{any_movement}",  # "auto ou manuel ?"
                  (("movement", None),)))
     phrases = [(phrase, kind, value) for kind, table in (
-        ("condition", CONDITIONS), ("movement", MOVEMENTS), ("intent", {**ANYWHERE, "passing": PASSING}),
+        ("condition", CONDITIONS), ("movement", MOVEMENTS),
+        ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS}),
         ("not_asking", {None: NOT_ASKING_CUES})) for value, group in table.items() for phrase in group]
     phrases.sort(key=lambda row: len(row[0]), reverse=True)
     rows += [(bounded(phrase), ((kind, value),)) for phrase, kind, value in phrases]
@@ -645,7 +646,7 @@ def language_of(text: str) -> str | None:
     return None
 
 
-def message_type(text: str, listings: list[Listing], intents: set) -> tuple[str, bool]:
+def message_type(text: str, listings: list[Listing], intents: set, language: str | None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then intent words anywhere, then the '?'."""
     priced = any(l.price is not None for l in listings)
     opener = OPENER_RE.match(text)
@@ -671,8 +672,12 @@ def message_type(text: str, listings: list[Listing], intents: set) -> tuple[str,
         return "other", True
     if "?" in text:
         return "question", True
+    if "thanks" in said:
+        return "other", True
     if STOCK_OPENER_RE.match(text):
         return "sale", True
+    if not priced and language == "fr" and not any(l.reference for l in listings):
+        return "other", False                    # French chat naming a watch, no offer in it
     return "sale", False
 
 
@@ -704,7 +709,7 @@ def read(text: str) -> Extraction:
     stops = sorted({x.start for x in anchors + attributes
                     if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
-    kind, typed = message_type(norm, listings, {value for _s, _e, value in said.get("intent", ())})
+    kind, typed = message_type(norm, listings, {value for _s, _e, value in said.get("intent", ())}, language)
     understood = sum(x.end - x.start for x in anchors + attributes)
     return Extraction(type=kind, listings=tuple(listings),
                       confidence=confidence(norm, listings, typed, understood), language=language)

@@ -56,13 +56,16 @@ CURRENCY_SIGNS = "$€£¥"
 NOT_AFTER_RE = re.compile(rf"""
     \ ?                                      # right after the number, a space at most
     (?: [$€£¥%](?!\ ?\d)                     # a currency sign or percent (not the next price's: `16570 $6,250`)
-      | (?:{_words(NOT_REFERENCE_UNITS + CALIBRE_WORDS)}) (?![^\W_])  # a unit or a calibre word
+      | (?:{_words(NOT_REFERENCE_UNITS)}) (?![^\W_])  # a unit (40 mm, 12 k)
       | (?:{_words(CURRENCY_WORDS)}) (?![^\W_]) (?!\ ?\d)   # a currency word (not the next price's)
       | [,.]\d{{3}}(?!\d)                      # the rest of a price (126,000)
       | ['’]\d )                             # 12'500
 """, re.VERBOSE | re.IGNORECASE)
 
-CALIBRE_AFTER_RE = re.compile(rf"\s?(?:{_words(CALIBRE_WORDS)})(?![^\W_])", re.IGNORECASE)   # `ST1655 Movement`
+CALIBRE_AFTER_RE = re.compile(r"""
+    \s? (?: movement | mouvement | mvt | calibre | caliber | cal | kaliber )   # `ST1655 Movement`
+    (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
+""", re.VERBOSE | re.IGNORECASE)
 
 NOT_TOKEN_RE = re.compile(r"""
     \d{1,3} (?:[.,']\d{3})+ (?:[.,]\d{1,2})?   # a price with thousands separators: 10.400, 1.450
@@ -219,7 +222,7 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
     if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
-        return None, False                           # $12500, 8200€, 126000 HKD, 3186 movement
+        return None, False                           # $12500, 8200€, 126000 HKD
     if CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
     digits_only = token.isdigit()

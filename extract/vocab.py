@@ -291,8 +291,9 @@ ANYWHERE = {
 STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"en\ stock")
 # A watch mentioned in passing: sold, received, waited for, thanked for.
 PASSING = (r"sold", r"vendue?s?", r"est\ partie?", r"partie", r"re[çc]ue?", r"received",
-           r"arrived", r"merci", r"thanks?", r"thank\ you", r"toujours\ dispo", r"still\ available",
-           r"d'attente", r"waiting\ list", r"waitlist", r"pass[ée]\ chez", r"en\ vue")
+           r"arrived", r"toujours\ dispo", r"still\ available", r"d'attente", r"waiting\ list",
+           r"waitlist", r"pass[ée]\ chez", r"en\ vue")
+THANKS = (r"merci", r"thanks?", r"thank\ you", r"cheers")     # passing too, unless a question is asked
 # ── Listing structure ────────────────────────────────────────────────────────────────
 # Words between two watches of one line: alternatives share a budget or a "full set".
 ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either")
