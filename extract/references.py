@@ -13,7 +13,8 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, SERIAL_WORDS, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, OMEGA_VINTAGE,
+    SERIAL_WORDS, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
     REFERENCE_WORDS, ROLEX_CORE_FAMILY, ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SHAPES,
 )
 
@@ -137,6 +138,8 @@ def _family(brand: str, ref: str) -> str | None:
         collection = CARTIER_COLLECTIONS.get(key[-6:-4])
         if collection:
             return collection
+    if brand == "Omega" and re.fullmatch(r"1\d{2}\.\d{3,4}", ref):
+        return OMEGA_VINTAGE.get(ref[:3])
     if brand in ("Richard Mille", "Grand Seiko"):
         return None                                   # labels name these by reference only
     if brand == "Tudor":

@@ -177,6 +177,10 @@ CARTIER_COLLECTIONS = {
     "DA": "Santos-Dumont", "BA": "Baignoire", "TO": "Tortue",
 }
 
+# ── Omega before 1980: 3.3 digits, the family in the first three (145.022 Speedmaster, 166.010 Seamaster)
+OMEGA_VINTAGE = {"105": "Speedmaster", "145": "Speedmaster", "165": "Seamaster", "166": "Seamaster",
+                 "167": "Constellation", "168": "Constellation", "176": "Seamaster"}
+
 # ── Patek Philippe: the four digits a dealer knows ───────────────────────────────────────────────────
 # A bare four-digit number is Patek's only when it is one of these (5711 alone is read as a reference;
 # 5712GR, 5167A... are caught by their shape and get their family from FAMILY_PREFIXES).

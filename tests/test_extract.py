@@ -247,8 +247,10 @@ TYPES = [
     ("Dispo demain pour RDV ? Je suis vers Opéra à partir de 14h", "other"),
     ("Frais de port : 25€ en Chronopost assuré, 40€ pour l'étranger", "other"),
     ("Welcome to the new members! Please read the rules", "other"),
-    known_failure("Passé à la boutique, la Daytona n'est toujours pas arrivée", "other",
-                  reason="a passing mention with no sold/received/thanks word reads as a sale"),
+    ("Passé à la boutique, la Daytona n'est toujours pas arrivée", "other"),
+    ("Quelqu'un saurait estimer une Zenith El Primero de 1995 ? merci", "question"),
+    known_failure("Superbe Submariner, je la garde celle-là", "other",
+                  reason="no offer, no question, no passing word: a watch named in a sentence reads as a sale"),
 ]
 
 
