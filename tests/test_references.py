@@ -85,6 +85,9 @@ FOUND = [
     ("[WTS] 2023 Tudor Black Bay 41 Red On Rubber Deployant 7941A1A0RU W/ Box & Papers!!",
      [("7941A1A0RU", "Tudor", "Black Bay")]),
     ("🌟 126755rbow | pave have sticker both tags", [("126755rbow", "Rolex", "Yacht-Master")]),
+    ("Daytona 116500 HKD 235,000", [("116500", "Rolex", "Daytona")]),       # the currency opens the price
+    ("[WTS] Omega Seamaster 166.003 cal.565 Barn Find $580", [("166.003", "Omega", "Seamaster")]),
+    ("[WTS] Ball Fireman NL2088C ETA 2671 Night Train III", [("NL2088C", None, None)]),
     ("[WTS] Seiko SSC813/SBDL085", [("SSC813", "Seiko", None), ("SBDL085", "Seiko", None)]),
 ]
 
@@ -110,6 +113,10 @@ NOT_REFERENCES = [
     "Daytona 2016-2020", "Looking for Rolex GMT insert, 1999-2005", "papers dated 09/2023",
     "Vends Montblanc 1858 Geosphere 42mm auto", "[WTS] Squale 50 Atmos 1521 PVD",   # model numbers
     "12500", "79230",                                    # bare numbers no table knows need a brand or `ref`
+    "Commande n° 12345 expédiée", "Order #123456 shipped", "Numéro de série R123456", "serial 8M12345",
+    "tracking 1Z999AA10123456784", "Fedex 7745 1234 5678", "Code postal 75008 Paris",
+    "[WTS] 300000usdt watch only", "Sterile 42mm Automatic Men Watch ST1655 Movement",
+    "ETA 2824-2", "Valjoux 7750", "Sellita SW200-1", "Miyota 9015", "Omega cal 8900",
 ]
 
 
@@ -203,8 +210,8 @@ def test_dev_sets_recall_and_false_hits():
                 found += len(truth & got)
                 false_hits += len(got - truth)
     print(f"dev references: recall {found}/{labelled}, false hits {false_hits}")
-    assert found / labelled >= 0.95          # measured 393/408
-    assert false_hits <= 8                   # measured 6
+    assert found / labelled >= 0.95          # measured 394/408
+    assert false_hits <= 7                   # measured 5
 
 
 @needs_shared
