@@ -249,8 +249,8 @@ TYPES = [
     ("Welcome to the new members! Please read the rules", "other"),
     ("Passé à la boutique, la Daytona n'est toujours pas arrivée", "other"),
     ("Quelqu'un saurait estimer une Zenith El Primero de 1995 ? merci", "question"),
-    known_failure("Superbe Submariner, je la garde celle-là", "other",
-                  reason="no offer, no question, no passing word: a watch named in a sentence reads as a sale"),
+    known_failure("Superbe Submariner 116610LN, je la garde celle-là", "other",
+                  reason="no offer, no question, no passing word: a reference named in a sentence reads as a sale"),
 ]
 
 
