@@ -391,14 +391,19 @@ def error_response(status: int, message: str, headers: tuple = ()) -> Response:
     return json_response(status, {"error": message}, headers)
 
 
+def same_secret(given: str, expected: str) -> bool:
+    """Constant time whatever the lengths: compare_digest alone leaks a length mismatch, digests cannot."""
+    digest = lambda text: hashlib.sha256(text.encode("utf-8", "replace")).digest()    # noqa: E731
+    return hmac.compare_digest(digest(given), digest(expected))
+
+
 def verify_subscription(config: Config, query: Mapping[str, str]) -> Response:
     """Meta's GET handshake: echo hub.challenge when the mode and the token are right, else 403."""
     if not config.verify_token:
         log.warning("webhook verification refused: WHATSAPP_VERIFY_TOKEN is not set")
         return error_response(403, "verification refused")
-    token = query.get("hub.verify_token", "").encode()
-    # compare_digest on bytes: constant time whatever the lengths and characters
-    if query.get("hub.mode") == "subscribe" and hmac.compare_digest(token, config.verify_token.encode()):
+    token = query.get("hub.verify_token", "")
+    if query.get("hub.mode") == "subscribe" and same_secret(token, config.verify_token):
         return Response(200, (("Content-Type", "text/plain; charset=utf-8"),),
                         query.get("hub.challenge", "").encode())
     log.warning("webhook verification refused: wrong mode or token")
@@ -831,7 +836,7 @@ def search_refusal(config: Config, request: Request) -> Response | None:
     """WHATSRAG_API_KEY set: a Bearer key is required (401); unset: loopback clients only (403)."""
     if config.api_key:
         scheme, _, given = request.headers.get("authorization", "").partition(" ")
-        if scheme.lower() == "bearer" and hmac.compare_digest(given.strip().encode(), config.api_key.encode()):
+        if scheme.lower() == "bearer" and same_secret(given.strip(), config.api_key):
             return None
         return error_response(401, "Authorization: Bearer <WHATSRAG_API_KEY> required",
                               (("WWW-Authenticate", 'Bearer realm="whatsrag"'),))
