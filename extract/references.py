@@ -8,6 +8,7 @@ SHAPES, one per maker) and, for bare numbers, by what a dealer knows (Rolex's nu
 numbers) or by what stands next to it (`ref`, a brand, `cal.`, a currency). The regexes are built once at
 import from those tables.
 """
+import functools
 import re
 from dataclasses import dataclass
 
@@ -152,6 +153,7 @@ def _family(brand: str, ref: str) -> str | None:
     return _longest_prefix(table, key) if table else None
 
 
+@functools.lru_cache(maxsize=8192)
 def _shape(token: str):
     """(brand, needs, index in SHAPES) of the first maker's shape `token` has, or None."""
     m = SHAPE_RE.fullmatch(token)
@@ -167,6 +169,7 @@ def reference_info(ref: str, brand: str | None = None) -> tuple:
     return _info(token, _shape(token), brand)
 
 
+@functools.lru_cache(maxsize=8192)
 def _info(token: str, shape, brand: str | None) -> tuple:
     if shape:
         brand = brand or shape[0]
@@ -221,6 +224,9 @@ def _rolex_ok(token: str) -> bool:
 
 def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
+    digits_only = token.isdigit()
+    if digits_only and not 4 <= len(token) <= 6:
+        return None, False                           # 2 or 3 digits, or a phone number
     word, sign = _context_before(text, start)
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
@@ -228,10 +234,11 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # $12500, 8200€, 126000 HKD
     if CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
-    digits_only = token.isdigit()
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS):
         return None, False                           # prix 5711, budget 126000, Speedy 3861
     ref_word = word in REFERENCE_WORD_SET
+    if digits_only and len(token) == 4 and 1900 <= int(token) <= 2039 and not ref_word:
+        return None, False                           # a year
     if shape:
         named = None
         for brand, _pattern, needs in SHAPES[shape[2]:]:
@@ -249,10 +256,6 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if NOT_TOKEN_RE.fullmatch(token) or CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
         return None, False                           # 10.400, 09/2023, 1999-2005, 7S26, 40mm
     if digits_only:
-        if len(token) < 4 or len(token) > 6:
-            return None, False
-        if len(token) == 4 and 1900 <= int(token) <= 2039 and not ref_word:
-            return None, False                       # a year
         if token in ROLEX_EXACT:
             return "Rolex", True
         if len(token) == 4 and token in PATEK_BY_NUMBER:
