@@ -16,6 +16,7 @@ import ipaddress
 import json
 import logging
 import itertools
+import multiprocessing
 import os
 import re
 import signal
@@ -711,35 +712,65 @@ def _batches(items, size: int):
         yield batch
 
 
-def import_chat(service: Service, path, group: str | None = None, tz=timezone.utc,
-                progress: Callable | None = None) -> ImportSummary:
-    """Journal an export's messages in batches and process them; ids already seen are not journalled again,
-    so re-importing adds nothing and an interrupted import resumes (its journalled bodies first)."""
-    group = group or group_from_filename(path)
-    report, found = ChatReport(), {"new": 0, "already": 0, "listings": 0}
-
+def listing_counter(found):
+    """A follow-up hook adding the listings of newly stored messages to a shared multiprocessing.Value."""
     def count_listings(_service, fresh):
-        found["listings"] += sum(len(stored.extraction.listings) for _, stored in fresh)
+        with found.get_lock():
+            found.value += sum(len(stored.extraction.listings) for _, stored in fresh)
+    return count_listings
 
-    started = time.monotonic()
-    service.followups.append(count_listings)
+
+def import_helper(config: Config, done, found) -> None:
+    """A helper process of a parallel import: processes journalled bodies until the importer is done."""
+    service = open_service(config, workers=False)
+    service.followups.append(listing_counter(found))
     try:
+        while not done.is_set():
+            if not work_once(service):
+                done.wait(0.05)
+        drain(service)
+    finally:
+        service.close()
+
+
+def import_chat(service: Service, path, group: str | None = None, tz=timezone.utc,
+                progress: Callable | None = None, jobs: int = 1) -> ImportSummary:
+    """Journal an export's messages in batches and process them; ids already seen are not journalled again,
+    so re-importing adds nothing and an interrupted import resumes (its journalled bodies first).
+    With jobs > 1, helper processes take bodies from the journal too: extraction is CPU-bound, and
+    threads would share one core."""
+    group = group or group_from_filename(path)
+    report, new, already = ChatReport(), 0, 0
+    context = multiprocessing.get_context("spawn")      # no SQLite connection crosses a fork
+    found, done = context.Value("q", 0), context.Event()
+    helpers = [context.Process(target=import_helper, args=(service.config, done, found), daemon=True)
+               for _ in range(jobs - 1)]
+    started, counter = time.monotonic(), listing_counter(found)
+    service.followups.append(counter)
+    try:
+        for helper in helpers:
+            helper.start()
         drain(service)
         with open_export(path) as lines:
             for batch in _batches(parse_lines(lines, group, tz=tz, report=report), IMPORT_BATCH):
                 unseen = service.journal.unseen([f"msg:{m.message_id}" for m in batch])
                 todo = [m for m in batch if f"msg:{m.message_id}" in unseen]
-                found["new"] += len(todo)
-                found["already"] += len(batch) - len(todo)
+                new, already = new + len(todo), already + len(batch) - len(todo)
                 if todo:
                     service.journal.append(import_body(todo))
-                    drain(service)
+                    work_once(service) if helpers else drain(service)   # with helpers: a share only
                 if progress:
-                    progress(report, found["listings"], time.monotonic() - started)
+                    progress(report, found.value, time.monotonic() - started)
+        done.set()
+        drain(service)
+        for helper in helpers:
+            helper.join()
     finally:
-        service.followups.remove(count_listings)
-    return ImportSummary(group, report.to_dict(), found["new"], found["already"], found["listings"],
-                         time.monotonic() - started)
+        done.set()
+        service.followups.remove(counter)
+        for helper in helpers:
+            helper.join(timeout=30)
+    return ImportSummary(group, report.to_dict(), new, already, found.value, time.monotonic() - started)
 
 
 # =============================================================================================
@@ -1544,7 +1575,7 @@ def cli_import(args) -> int:
 
     service = open_service(config, workers=False)
     try:
-        summary = import_chat(service, args.file, args.group, tz, progress)
+        summary = import_chat(service, args.file, args.group, tz, progress, jobs=args.jobs)
     except ChatError as exc:
         print(f"whatsrag: {exc}", file=sys.stderr)
         return 2
@@ -1597,6 +1628,8 @@ def main(argv=None) -> int:
     bring.add_argument("file")
     bring.add_argument("--group", help="group name (default: from the file name)")
     bring.add_argument("--tz", default="UTC", help="time zone of the exporting phone (default UTC)")
+    bring.add_argument("--jobs", type=int, default=os.cpu_count() or 1,
+                       help="processes extracting and storing (default: one per core)")
     bring.set_defaults(run=cli_import)
     question = commands.add_parser("ask", help="answer a question from the stored listings")
     question.add_argument("question", nargs="+")
