@@ -89,6 +89,17 @@ def test_an_interrupted_import_resumes_without_doubles(service_factory, tmp_path
     assert whatsrag.stats_report(resumed.journal)["runtime_stats"]["messages_received"] == MESSAGES
 
 
+def test_a_parallel_import_stores_each_message_once(service, tmp_path):
+    # Helper processes (spawned) take journalled bodies alongside this one; the result is the same.
+    lines = [f"{1 + n // 600:02d}/11/2026 {8 + n % 600 // 60:02d}:{n % 60:02d} - Dealer {n % 7}: Vends BB58 n°{n}"
+             for n in range(1200)]
+    summary = whatsrag.import_chat(service, write_export(tmp_path, "\n".join(lines)), jobs=2)
+    rows = stored_rows(service.config)
+    assert (summary.new, len(rows), len({r[0] for r in rows})) == (1200, 1200, 1200)
+    stats = whatsrag.stats_report(service.journal)
+    assert stats["runtime_stats"]["messages_received"] == 1200 and stats["pending"] == 0
+
+
 def test_import_reads_the_zip_ios_writes(service, tmp_path):
     path = tmp_path / "WhatsApp Chat - Montres.zip"
     with zipfile.ZipFile(path, "w") as archive:
@@ -110,7 +121,7 @@ def test_cli_import_refuses_what_is_not_a_chat(tmp_path, monkeypatch, capsys):
     monkeypatch.setenv("WHATSRAG_DB", str(tmp_path / "cli.db"))
     path = tmp_path / "notes.txt"
     path.write_text("just\nsome notes\n")
-    assert whatsrag.main(["import", str(path)]) == 1
+    assert whatsrag.main(["import", str(path), "--jobs", "1"]) == 1
     assert "no WhatsApp messages found" in capsys.readouterr().err
-    assert whatsrag.main(["import", str(tmp_path / "missing.txt")]) == 2
+    assert whatsrag.main(["import", str(tmp_path / "missing.txt"), "--jobs", "1"]) == 2
     assert whatsrag.main(["import", str(path), "--tz", "Mars/Olympus"]) == 2
