@@ -17,12 +17,12 @@ from dataclasses import dataclass, field, replace
 
 from extract import Extraction, Listing, models, rates, references
 from extract.lexicon import Lexicon, bounded
-from extract.prices import PriceMatch, find_prices
+from extract.prices import PriceMatch, find_prices, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
-                           CURRENCY_WORDS, ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS, LB,
+                           ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS,
                            LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
-                           NOT_ASKING_CUES, NOT_THE_BRAND, OPENERS, PASSING, RB, SERVICE_WORDS,
+                           NOT_THE_BRAND, OPENERS, PASSING, SERVICE_WORDS,
                            STOCK_OPENERS, THANKS, WHOLE_MESSAGE, loose, words)
 
 RATES = rates.load()
@@ -80,10 +80,12 @@ def _word_lexicon() -> Lexicon:
     phrases = [(phrase, kind, value) for kind, table in (
         ("condition", CONDITIONS), ("movement", MOVEMENTS),
         ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS}),
-        ("not_asking", {None: NOT_ASKING_CUES})) for value, group in table.items() for phrase in group]
+        ) for value, group in table.items() for phrase in group]
     phrases.sort(key=lambda row: len(row[0]), reverse=True)
     rows += [(bounded(phrase), ((kind, value),)) for phrase, kind, value in phrases]
     rows += [(bounded(phrase), (("box_papers", (box, papers)),)) for phrase, box, papers in BOX_PAPERS]
+    rows += [(bounded(phrase), (("service", None),)) for phrase in SERVICE_WORDS]
+    rows += price_words()
     return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE)
 
 
@@ -155,8 +157,7 @@ YEAR_RE = re.compile(r"""
     (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
                                               # (1970's), "2021+", a depth (2000m)
 """, re.VERBOSE)
-YEAR_BLOCKERS_RE = re.compile(rf"(?:{words(*SERVICE_WORDS)}|années|annees|depuis|since|before|avant)"
-                              r"[^\d\n]{0,12}\Z", re.IGNORECASE)
+DIGIT_OR_LINE_RE = re.compile(r"[\d\n]")
 YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*(?:service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
                                     r"onwards|minimum|et\s+plus|\+)", re.IGNORECASE)
 SIZE_RE = re.compile(r"""
@@ -169,8 +170,8 @@ WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")
 
 
 def find_attributes(text: str, said: dict) -> list[Attribute]:
-    not_asking = [end for _s, end, _v in said.get("not_asking", ())]
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, not_asking)]
+    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)]
+    service_ends = [end for _s, end, _v in said.get("service", ())]
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
@@ -188,8 +189,9 @@ def find_attributes(text: str, said: dict) -> list[Attribute]:
     for m in YEAR_RE.finditer(text):
         digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or m.group("plain")
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-        if year > 2030 or YEAR_BLOCKERS_RE.search(text, max(0, m.start() - 30), m.start()) \
-                or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()):
+        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()) or any(
+                m.start() - 14 <= end <= m.start() and not DIGIT_OR_LINE_RE.search(text, end, m.start())
+                for end in service_ends):                    # "révisée 2022", "serviced by Rolex 2021"
             continue
         found.append(Attribute(m.start(), m.end(), "year", year))
     for m in SIZE_RE.finditer(text):
@@ -346,9 +348,6 @@ SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS
 CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
 HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE)
-CONTEXT_CURRENCY_RE = re.compile(
-    "|".join(f"(?P<c{i}>{LB}(?:{p}){RB})" for i, (p, _c) in enumerate(CURRENCY_WORDS)) + r"|(?P<euro>€)",
-    re.IGNORECASE)
 WHOLE_MESSAGE_RE = re.compile(rf"{words(*WHOLE_MESSAGE)}[\s:]*(?:\w+\s+){{0,2}}\Z", re.IGNORECASE)
 ACCESSORY_RE = re.compile(words(*ACCESSORIES), re.IGNORECASE)
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
@@ -595,14 +594,12 @@ def pick_model(w: Watch) -> str | None:
     return written or from_reference
 
 
-def message_context(text: str, attributes: list[Attribute], language: str | None) -> dict:
+def message_context(text: str, said: dict, attributes: list[Attribute], language: str | None) -> dict:
     """Currency for prices written without one: the message's own, else EUR in French."""
     currency = next((a.value.currency for a in attributes if a.field == "price" and a.value.currency
                      and a.value.asking), None)
-    if currency is None:
-        m = CONTEXT_CURRENCY_RE.search(text)
-        if m:
-            currency = "EUR" if m.lastgroup == "euro" else CURRENCY_WORDS[int(m.lastgroup[1:])][1]
+    if currency is None:                             # "all prices USD", "Rolex勞力士（HKD）", "Prix en euros"
+        currency = next((code for _s, _e, code in said.get("currency", ()) if code != "$"), None)
     if currency is None and language == "fr":
         currency = "EUR"
     return {"currency": currency, "hong_kong": bool(HONG_KONG_RE.search(text))}
@@ -702,7 +699,7 @@ def read(text: str) -> Extraction:
     attributes = find_attributes(norm, said)
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm)
-    context = message_context(norm, attributes, language)
+    context = message_context(norm, said, attributes, language)
     found = read_listings(norm, anchors, attributes, language) if anchors else []
     if not found:
         found = loose_listing(norm, attributes)

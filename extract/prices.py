@@ -14,6 +14,8 @@ from extract.lexicon import Lexicon, bounded
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
 
+Said = dict                     # {kind: [(start, end, value), ...]} as parse.scan_words gives it
+
 
 @dataclass(frozen=True)
 class PriceMatch:
@@ -51,16 +53,20 @@ NUMBER_RE = re.compile(rf"""
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 
-PRE_RE = re.compile(rf"""
-    (?P<pre> (?:{_SYMBOL}) | (?<![A-Za-z]) (?:{_WORD}) )     # € / CHF / HKD / US$ right before
-    \s? (?:\$\s?)? \Z                                       # ($$220, HKD 4,200,000)
-""", re.IGNORECASE | re.VERBOSE)
-CUE_RE = re.compile(rf"""
-    (?P<cue> {words(*PRICE_CUES)} ) \s* [:=]? \s* \Z         # prix : / budget / 💰 / asking
-""", re.IGNORECASE | re.VERBOSE)
-SOFT_CUES = ("à", "a", "at", "now", "maintenant")          # "à 3 200€": a price only with its currency
-NOT_ASKING_LEXICON = Lexicon([(bounded(cue), None) for cue in
-                              sorted(NOT_ASKING_CUES, key=len, reverse=True)])
+def price_words() -> list[tuple[str, tuple]]:
+    """The phrases around a number, as Lexicon rows: currencies, cue words, "was"/"retail"...
+    parse.py scans them with every other word list; find_prices scans them itself when alone."""
+    rows = [(pattern if code == "$" or not pattern[0].isalpha() else bounded(pattern), (("currency", code),))
+            for pattern, code in CURRENCIES]
+    rows += [(bounded(re.escape(cue).replace("\\ ", "\\s+")), (("price_cue", cue),)) for cue in PRICE_CUES]
+    rows += [(bounded(cue), (("not_asking", None),)) for cue in NOT_ASKING_CUES]
+    return sorted(rows, key=lambda row: len(row[0]), reverse=True)
+
+
+PRICE_LEXICON = Lexicon(price_words())
+SOFT_CUES = ("à", "at", "now", "maintenant")               # "à 3 200€": a price only with its currency
+PRE_GAP = ("", " ", "\u00a0")                               # "€8,200", "CHF 12'500"
+CUE_GAP_RE = re.compile(r"\s*[:=]?\s*\Z")                   # "prix : 4500", "budget 7k"
 NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
 RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
@@ -127,46 +133,60 @@ def is_gold(text: str, m: re.Match, written: bool) -> bool:
                 or GOLD_NEAR_RE.search(text, m.end(), m.end() + 30))
 
 
-def read_number(text: str, m: re.Match, taken: int) -> Candidate | None:
-    """The number of match `m`; text before `taken` belongs to the number before it."""
+def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: dict) -> Candidate | None:
+    """The number of match `m`; text before `taken` belongs to the number before it.
+    currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
     at = m.start()
+    pre = None
+    for end in (at, at - 1):                                # "€8,200", "HKD 4,200,000", "$$220"
+        if end > taken and end in currency_at and text[end:at] in PRE_GAP:
+            pre = currency_at[end]
+            break
     before = text[at - 1] if at else " "
-    near = text[max(taken, at - 2):at].rstrip()[-1:]        # what stands right before, a space aside
-    pre = PRE_RE.search(text, max(taken, at - 8), at) if near and not near.isdigit() else None
     if before in "0123456789.'’/" or (before.isalpha() and pre is None):
         return None                                         # inside a number, a date or a code (SKX007K2)
     multiplied = bool(m.group("thousand") or (m.group("million") and DECIMAL_RE.search(m.group("number"))))
-    written = bool(pre or m.group("post"))
+    post = m.group("post")
+    written = bool(pre or post)
     if m.group("million") and not written and not multiplied:
         return None                                         # 300M: water resistance, not millions
     if is_gold(text, m, written):
         return None
+    start = pre[0] if pre else at
+    cue = None
+    if not written:
+        for end in range(start, max(0, start - 4) - 1, -1):
+            if end in cue_at and CUE_GAP_RE.match(text, end, start):
+                cue = cue_at[end]
+                break
     amount = number_value(m)
     if amount <= 0:
         return None
-    start = pre.start() if pre else at
-    near = text[max(0, start - 3):start].rstrip()[-1:]
-    cue = CUE_RE.search(text, max(0, start - 16), start) if not written and (
-        near.isalpha() or near in (":", "=", "💰")) else None
-    return Candidate(cue.start() if cue else start, at, m.end(), amount,
-                     currency_code(pre.group("pre") if pre else m.group("post")), written, multiplied,
-                     cue.group("cue").lower() if cue else None, bool(m.group("discount")))
+    return Candidate(cue[0] if cue else start, at, m.end(), amount,
+                     pre[1] if pre else currency_code(post), written, multiplied,
+                     cue[1] if cue else None, bool(m.group("discount")))
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
-def find_prices(text: str, not_asking: list[int] | None = None) -> list[PriceMatch]:
+def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
     """Every number that is or may be a price, in order; see PriceMatch for the flags. Bare
     numbers are kept only when round and ≥ 1000, the only ones a listing line takes as a price.
-    `not_asking`: where the words "was", "retail", "shipping"... end, when the caller scanned them."""
+    `said`: the price words of the text when the caller scanned them (see price_words)."""
+    if said is None:
+        said = {}
+        for start, end, facts in PRICE_LEXICON.scan(text):
+            for kind, value in facts:
+                said.setdefault(kind, []).append((start, end, value))
+    currency_at = {end: (start, code) for start, end, code in said.get("currency", ())}
+    cue_at = {end: (start, cue) for start, end, cue in said.get("price_cue", ())}
+    not_asking = [end for _s, end, _v in said.get("not_asking", ())]
     numbers, taken = [], 0
     for m in NUMBER_RE.finditer(text):
-        candidate = read_number(text, m, taken)
+        candidate = read_number(text, m, taken, currency_at, cue_at)
         taken = m.end()
         if candidate:
             numbers.append(candidate)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
-    if not_asking is None:
-        not_asking = [end for _s, end, _v in NOT_ASKING_LEXICON.scan(text)]
     in_range = set()
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]
@@ -183,7 +203,7 @@ def find_prices(text: str, not_asking: list[int] | None = None) -> list[PriceMat
             continue
         asking = not (
             i in in_range
-            or any(s <= c.start < e for s, e in struck)
+            or (struck and any(s <= c.start < e for s, e in struck))
             or any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking))
         found.append(PriceMatch(c.start, c.end, c.amount, c.currency, bare, asking))
     return found

@@ -131,7 +131,7 @@ def _is_rolex_number(digits: str) -> bool:
 def _family(brand: str, ref: str) -> str | None:
     key = re.sub(r"[^0-9A-Z]", "", ref.upper())
     if brand == "Rolex":
-        digits = re.match(r"\d*", ref).group()       # 279175-0016: the dial suffix is no part of it
+        digits = re.match(r"M?(\d*)", ref, re.IGNORECASE).group(1)   # M126610LN, 279175-0016: digits only
         return _rolex_family(digits) if len(digits) >= 4 else None
     if brand == "Patek Philippe" and key[:4] in PATEK_BY_NUMBER:
         return PATEK_BY_NUMBER[key[:4]]

@@ -26,7 +26,7 @@ SHAPES = (
     ("Omega", r"\d{3}\.\d{2}\.\d{2}\.\d{2}\.\d{2}\.\d{3}", None),
     ("Omega", r"[1-5]\d{3}\.\d{2}\.\d{2}", None),
     ("Omega", r"[1-5]\d{3}\.\d{2}", "brand"),
-    ("Omega", r"1[0-9]{2}\.\d{3,4}", "brand"),
+    ("Omega", r"1[0-9]{2}\.\d{3,4}(?:-\d{2})?", "brand"),
     # Hublot 411.NX.1170.RX, Zenith 03.3100.3600/69.M3100, Longines L3.781.4.96.6, Tissot T137.407...
     ("Hublot", r"\d{3}\.[A-Z]{2}\.[0-9A-Z]{3,4}\.[A-Z]{2}(?:\.[A-Z0-9]{4,6})*", None),
     ("Zenith", r"\d{1,2}\.[A-Z0-9]{4,5}\.[0-9]{3,4}(?:-\d)?(?:[/.]\d{2}\.[A-Z]{1,2}\d{3,4}(?:\.[A-Z0-9/]+)?)?", None),
@@ -35,7 +35,7 @@ SHAPES = (
     # A. Lange & Söhne 191.032, 384.032F
     ("A. Lange & Söhne", r"[1-9]\d{2}\.\d{3}[A-Z]?", "brand"),
     # Audemars Piguet: 5 digits + metal (15500ST, 26331ST.OO.1220ST.01)
-    ("Audemars Piguet", r"[1-9]\d{4}(?:ST|OR|BA|BC|IP|TI|PT|CE|IO|SR|SO|NB|OO|BL|CA|QT|OI|CR|TS|NR)"
+    ("Audemars Piguet", r"(?:14|15|25|26|67|77)\d{3}(?!LN|LV|LB|BM|TB|TN|SG|RB|CN|BK|TC|GB|MB|NU)[A-Z]{2}"
                         r"(?:\.[A-Z0-9]{1,2}\.[A-Z0-9/]{4,8}(?:\.\d{1,2})?(?:-[A-Z])?)?"
                         r"|[1-9]\d{4}[A-Z]{0,2}\.[A-Z0-9]{1,2}\.[A-Z0-9/]{4,8}(?:\.[A-Z0-9]{1,2}){0,2}", None),
     # Vacheron Constantin 4500V/110A-B128
@@ -44,14 +44,20 @@ SHAPES = (
     ("Breguet", r"\d{4}(?:ST|BB|BR|TI|BA|PT|PL)(?:/[A-Z0-9]{2,3}){0,4}", None),
     # Patek Philippe: 4 digits, optional /bracelet or variant, metal letter(s), optional -dial (5711/1A-010)
     ("Patek Philippe", r"[1-7]\d{3}(?:/\d{1,4}[A-Z]{1,2}|[AGRJPT]|GR|AR|HA|EG)(?:-\d{3}[A-Z]?)?", None),
+    # Rolex's own site writes M126610LN-0001
+    ("Rolex", r"M[1-3]\d{5}[A-Z]{0,5}(?:-\d{4})?", None),
     # Tudor: M-prefixed (M79030N-0001, M2543C1A7NU-0001) or 5 digits + Tudor suffix (79230N, 25600TB)
-    ("Tudor", r"M\d{4,5}[A-Z0-9]{0,7}(?:-\d{4})?", None),
+    ("Tudor", r"M\d{4,5}(?!\d)[A-Z0-9]{0,7}(?:-\d{4})?", None),
     ("Tudor", r"\d{4}[A-Z]\d[A-Z][A-Z0-9]{2,4}(?:-\d{4})?", None),
     ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}"
               r"(?:(?:N|B|BM|TB|TN|SG|RB|CN|BK|P|TC|BB|G|GB|MB|NU|V|U|R|A)(?:-\d{4})?|-\d{4})", None),
     ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}", "brand"),
     # Rolex: 4-6 digits + optional model letters + optional -dial (126710BLRO, 16610LV, 279175-0016)
     ("Rolex", r"[1-3]\d{5}[A-Z]{0,5}(?:-\d{4})?|[1-8]\d{4}[A-Z]{0,5}(?:-\d{4})?", "rolex"),
+    # Chopard 168501-3001, Blancpain 5015-1130-52A, Ulysse Nardin 1183-170/40: only with their brand named
+    ("Chopard", r"\d{6}-\d{4}", "brand"),
+    ("Blancpain", r"\d{4}[A-Z]?-[0-9A-Z]{4,6}-[0-9A-Z]{2,4}", "brand"),
+    ("Ulysse Nardin", r"\d{3,4}-\d{2,3}(?:-\d{1,2})?(?:/[0-9A-Z]{2,6})?", "brand"),
     # Panerai PAM01312 / PAM 1312, IWC IW371605 / IW3717-01, Jaeger-LeCoultre Q1368420
     ("Panerai", r"PAM0*\d{2,4}(?:\.\d)?", None),
     ("IWC", r"IW\d{6}|IW\d{3,4}(?:-[A-Z0-9]{2})?", None),
@@ -77,7 +83,8 @@ SHAPES = (
     # TAG Heuer CBN2010.BA0642, CAW211P.FC6356, WAY2013, CV201AK
     ("TAG Heuer", r"(?:CA[A-Z]?|CB[A-Z]|WA[A-Z]|WB[A-Z]|CV|CS|CR|CJ|CN|CK|WV|WJ[A-Z]?|WK|WL|WH|WG|CW|WW|WS|CT|CX|WN)"
                   r"\d{3,4}[A-Z0-9]{0,2}(?:\.[A-Z]{2}\d{4})?"
-                  r"|[A-Z]{2,3}[0-9A-Z]{3,6}\.(?:\d{2})?[A-Z]{2}\d{4}", None),
+                  r"|[A-Z]{2,3}[0-9A-Z]{3,6}\.(?:\d{2})?[A-Z]{2}\d{4}"
+                  r"|(?:CA|CB|WA|WB)[A-Z]\d[A-Z0-9]{3}", None),
 )
 
 # A reference-looking token that has letters and digits but no maker's shape: kept with brand None

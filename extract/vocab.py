@@ -197,8 +197,8 @@ HONG_KONG_MARKERS = (r"hkd|hk\$|[\u4e00-\u9fff]"                          # the 
 
 # ── Price cues ───────────────────────────────────────────────────────────────────────
 # Words that make a bare number a price ("prix : 4500", "budget 7k", "💰69000").
-PRICE_CUES = (r"prix", r"price", r"asking", r"ask", r"budget", r"💰", r"px", r"tarif",
-              r"sell(?:ing)?\ for", r"vendue?\ pour", r"now", r"maintenant", r"à", r"at")
+PRICE_CUES = ("prix", "price", "asking", "ask", "budget", "💰", "px", "tarif", "sell for", "selling for",
+              "vendu pour", "vendue pour", "now", "maintenant", "à", "at")           # plain words
 # Words just before a price that make it not the asking price.
 NOT_ASKING_CUES = (r"was", r"avant", r"[ée]tait", r"before", r"initially", r"initialement", r"au\ lieu\ de", r"instead\ of", r"retail", r"msrp", r"rrp",
                    r"prix\ (?:boutique|neuf|public|catalogue)", r"paid", r"pay[ée]e?",
@@ -335,7 +335,8 @@ NOT_A_MODEL = (r"dial", r"cadran", r"watch(?:es)?", r"wrist-?watch", r"montre", 
 
 # ── Service dates and open ranges that are not the watch's year ─────────────────────
 SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien", r"poli(?:e|shed)?",
-                 r"expires?", r"expiring", r"until", r"jusqu'(?:à|en)", r"valid")
+                 r"expires?", r"expiring", r"until", r"jusqu'(?:à|en)", r"valid", r"ann[ée]es", r"depuis",
+                 r"since", r"before", r"avant")
 
 # ── Language ─────────────────────────────────────────────────────────────────────────
 # Plain words, lower case, accents dropped (parse.py folds the message's words the same way).

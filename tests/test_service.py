@@ -383,8 +383,9 @@ def test_config_reads_every_variable_and_hides_secrets():
     assert whatsrag.Config.from_env({**env, "SUPABASE_SERVICE_ROLE_KEY": "role"}).supabase_key_is_anon is False
 
 
-@pytest.mark.parametrize("name,value", [("PORT", "eighty"), ("WHATSRAG_WORKERS", "0"), ("LOG_LEVEL", "LOUD"),
-                                        ("WHATSRAG_REQUEST_TIMEOUT", "-1")])
+@pytest.mark.parametrize("name,value", [("PORT", "eighty"), ("PORT", "80000"), ("WHATSRAG_WORKERS", "0"),
+                                        ("LOG_LEVEL", "LOUD"), ("WHATSRAG_REQUEST_TIMEOUT", "-1"),
+                                        ("WHATSRAG_REQUEST_TIMEOUT", "nan"), ("WHATSRAG_MAX_BODY", "1e6")])
 def test_config_errors_name_the_variable(name, value):
     with pytest.raises(whatsrag.ConfigError, match=name):
         whatsrag.Config.from_env({name: value})
@@ -482,3 +483,16 @@ def test_import_has_no_side_effect_and_the_app_builds_itself_on_first_request(tm
     assert run.returncode == 0, run.stderr
     assert run.stdout.split() == ["200", "OK", "healthy", "True"]
     assert not (tmp_path / "whatsrag.db").exists()
+
+
+def test_cli_start_up_errors_are_one_clear_line(tmp_path):
+    missing_dir = run_cli("stats", env={"WHATSRAG_DB": str(tmp_path / "no" / "such" / "dir.db")})
+    assert missing_dir.returncode == 2 and "cannot open the journal" in missing_dir.stderr
+    bad_port = run_cli(env={"PORT": "80000", "WHATSRAG_DB": str(tmp_path / "p.db")})
+    assert bad_port.returncode == 2 and "PORT='80000'" in bad_port.stderr and "Traceback" not in bad_port.stderr
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        taken = run_cli(env={"PORT": str(busy.getsockname()[1]), "WHATSRAG_HOST": "127.0.0.1",
+                             "WHATSRAG_DB": str(tmp_path / "b.db")})
+    assert taken.returncode == 2 and "Address already in use" in taken.stderr and "Traceback" not in taken.stderr
