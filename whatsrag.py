@@ -92,7 +92,7 @@ class Config:
             value = (env.get(name) or "").strip()
             return value or default
 
-        def number(name, kind, default, low):
+        def number(name, kind, default, low, high=10 ** 12):
             raw = text(name)
             if raw is None:
                 return default
@@ -100,8 +100,8 @@ class Config:
                 value = kind(raw)
             except ValueError:
                 raise ConfigError(f"{name}={raw!r} is not a {kind.__name__}") from None
-            if value < low:
-                raise ConfigError(f"{name}={raw!r} must be at least {low}")
+            if not low <= value <= high:            # also refuses nan
+                raise ConfigError(f"{name}={raw!r} must be between {low} and {high}")
             return value
 
         def flag(name):
@@ -122,7 +122,7 @@ class Config:
             supabase_url=text("SUPABASE_URL"),
             supabase_key=service_key or text("SUPABASE_ANON_KEY"),
             supabase_key_is_anon=not service_key and bool(text("SUPABASE_ANON_KEY")),
-            host=text("WHATSRAG_HOST", cls.host), port=number("PORT", int, cls.port, 0),
+            host=text("WHATSRAG_HOST", cls.host), port=number("PORT", int, cls.port, 0, 65535),
             db_path=text("WHATSRAG_DB", cls.db_path),
             workers=number("WHATSRAG_WORKERS", int, cls.workers, 1),
             max_body=number("WHATSRAG_MAX_BODY", int, cls.max_body, 1024),
@@ -468,12 +468,13 @@ def receive_webhook(service: "Service", request: Request) -> Response:
         return error_response(400, f"body is JSON {type(payload).__name__}, not an object")
     reason = ignore_reason(payload)
     try:
-        service.journal.append(body, ignored=reason)
+        body_id = service.journal.append(body, ignored=reason)
     except JournalError as exc:
         log.error("webhook NOT acknowledged, the journal cannot be written: %s", exc)
         return error_response(503, "journal unavailable, retry later")
-    if reason:
-        log.info("webhook body recorded as ignored: %s", reason)
+    if reason:      # the reason quotes the payload: kept in the journal, logged only at DEBUG
+        log.info("webhook body %d recorded as ignored: not a WhatsApp messages payload", body_id)
+        log.debug("webhook body %d ignored: %s", body_id, reason)
     else:
         service.wake()
     return json_response(200, {"status": "received"})
@@ -1368,7 +1369,10 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
     daemon_threads = True
     allow_reuse_address = True
     request_timeout = 30.0
-    deadlines: Deadlines
+
+    def __init__(self, *args, **kwargs):
+        self.deadlines = Deadlines()                # before binding: a failed bind calls server_close
+        super().__init__(*args, **kwargs)
 
     def server_close(self):
         super().server_close()
@@ -1447,7 +1451,6 @@ class RequestHandler(WSGIRequestHandler):
 def make_http_server(service: Service, host: str, port: int) -> ThreadingServer:
     server = make_server(host, port, App(service), server_class=ThreadingServer, handler_class=RequestHandler)
     server.request_timeout = service.config.request_timeout
-    server.deadlines = Deadlines()
     return server
 
 
@@ -1638,7 +1641,7 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     try:
         return args.run(args)
-    except (ConfigError, JournalError) as exc:
+    except (ConfigError, StoreError, OSError) as exc:     # a bad variable, an unreachable store, a busy port
         print(f"whatsrag: {exc}", file=sys.stderr)
         return 2
 
