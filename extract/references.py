@@ -139,7 +139,7 @@ def _family(brand: str, ref: str) -> str | None:
         collection = CARTIER_COLLECTIONS.get(key[-6:-4])
         if collection:
             return collection
-    if brand == "Omega" and re.fullmatch(r"1\d{2}\.\d{3,4}", ref):
+    if brand == "Omega" and re.fullmatch(r"1\d{2}\.\d{3,4}(?:-\d{2})?", ref):
         return OMEGA_VINTAGE.get(ref[:3])
     if brand in ("Richard Mille", "Grand Seiko"):
         return None                                   # labels name these by reference only

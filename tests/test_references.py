@@ -86,6 +86,12 @@ FOUND = [
      [("7941A1A0RU", "Tudor", "Black Bay")]),
     ("🌟 126755rbow | pave have sticker both tags", [("126755rbow", "Rolex", "Yacht-Master")]),
     ("Daytona 116500 HKD 235,000", [("116500", "Rolex", "Daytona")]),       # the currency opens the price
+    ("M126610LN-0001 dispo", [("M126610LN-0001", "Rolex", "Submariner")]),  # as Rolex's own site writes it
+    ("Omega ST 145.022-69 Speedmaster", [("145.022-69", "Omega", "Speedmaster")]),
+    ("AP 26400AU", [("26400AU", "Audemars Piguet", "Royal Oak Offshore")]),
+    ("TAG Heuer Carrera CAR2A1Z", [("CAR2A1Z", "TAG Heuer", "Carrera")]),
+    ("Chopard Alpine Eagle 298600-3001", [("298600-3001", "Chopard", "Alpine Eagle")]),
+    ("Blancpain Fifty Fathoms 5015-1130-52A", [("5015-1130-52A", "Blancpain", "Fifty Fathoms")]),
     ("[WTS] Omega Seamaster 166.003 cal.565 Barn Find $580", [("166.003", "Omega", "Seamaster")]),
     ("[WTS] Ball Fireman NL2088C ETA 2671 Night Train III", [("NL2088C", None, None)]),
     ("[WTS] Seiko SSC813/SBDL085", [("SSC813", "Seiko", None), ("SBDL085", "Seiko", None)]),
@@ -116,6 +122,7 @@ NOT_REFERENCES = [
     "Commande n° 12345 expédiée", "Order #123456 shipped", "Numéro de série R123456", "serial 8M12345",
     "tracking 1Z999AA10123456784", "Fedex 7745 1234 5678", "Code postal 75008 Paris",
     "[WTS] 300000usdt watch only", "Sterile 42mm Automatic Men Watch ST1655 Movement",
+    "prix 1234-5678", "298600-3001", "5015-1130-52A",    # Chopard's and Blancpain's shapes need the brand
     "ETA 2824-2", "Valjoux 7750", "Sellita SW200-1", "Miyota 9015", "Omega cal 8900",
 ]
 
