@@ -101,9 +101,11 @@ SYSTEM_EVENTS = (
     rf"Your security code with {NAME} changed\b.*", rf"{NAME} (?:is now an admin|pinned a message)",
     rf"{NAME} turned (?:on|off) disappearing messages\b.*", rf"{NAME} reset this group's invite link",
     rf"{NAME} a créé (?:le groupe .+|ce groupe)", rf"{NAME} (?:a ajouté|a retiré|vous a ajouté(?:e)?).*",
-    rf"{NAME} (?:est parti(?:e)?|a quitté(?: le groupe)?)", rf"{NAME} a rejoint .+", rf"{NAME} a été (?:ajouté|retiré)(?:e)?",
+    rf"{NAME} (?:est parti(?:e)?|a quitté(?: le groupe)?)", rf"{NAME} a rejoint .+",
+    rf"{NAME} a été (?:ajouté|retiré)(?:e)?",
     rf"{NAME} a (?:changé|modifié|remplacé) (?:le sujet|le nom du groupe|la description du groupe)\b.*",
-    rf"{NAME} a (?:changé|modifié|supprimé) (?:l['’]icône|la description|les paramètres) (?:de ce|du) groupe\b.*",
+    rf"{NAME} a (?:changé|modifié|supprimé) (?:l['’]icône|la description|les paramètres)"
+    r" (?:de ce|du) groupe\b.*",
     rf"{NAME} a changé de numéro\b.*", rf"Le code de sécurité de {NAME} a changé\b.*",
     rf"Votre code de sécurité avec {NAME} a changé\b.*", rf"{NAME} est (?:désormais|maintenant) admin.*",
     rf"{NAME} a épinglé un message", rf"{NAME} a (?:activé|désactivé) les messages éphémères\b.*",
