@@ -135,7 +135,8 @@ class Config:
             log_level=level,
             answer_model=text("WHATSRAG_ANSWER_MODEL", cls.answer_model),
             mark_read=flag("WHATSRAG_MARK_READ"), auto_reply=flag("WHATSRAG_AUTO_REPLY"),
-            graph_url=text("WHATSAPP_API_URL", cls.graph_url), graph_version=text("WHATSAPP_API_VERSION", cls.graph_version))
+            graph_url=text("WHATSAPP_API_URL", cls.graph_url),
+            graph_version=text("WHATSAPP_API_VERSION", cls.graph_version))
 
     @property
     def supabase_on(self) -> bool:
@@ -1128,7 +1129,7 @@ class GraphClient:
         self.headers = {"Authorization": f"Bearer {access_token}"}
 
     def post(self, payload: dict, idempotent: bool = False) -> dict:
-        for attempt in range(1, self.attempts + 1):
+        for attempt in itertools.count(1):
             try:
                 response = self.session.post(self.url, json=payload, headers=self.headers, timeout=self.timeout)
             except requests.RequestException as exc:
@@ -1142,7 +1143,6 @@ class GraphClient:
             delay = self.backoff * 2 ** (attempt - 1)
             log.warning("Graph API error %s (%s), retry %d in %.1f s", error.code, error.reason, attempt, delay)
             self.sleep(delay)
-        raise AssertionError("unreachable")
 
     def mark_read(self, message_id: str) -> dict:
         return self.post({"messaging_product": "whatsapp", "status": "read", "message_id": message_id},
