@@ -76,6 +76,24 @@ create index if not exists listings_reference on public.listings (reference_key 
 create index if not exists listings_price_eur on public.listings (price_eur);
 create index if not exists listings_recent on public.listings (timestamp);
 
+-- A message read again with fewer listings loses the positions it no longer has, as in the embedded
+-- store: POST /rest/v1/rpc/drop_stale_listings {"kept": {"<message id>": <its listing count>, ...}}.
+-- Ids travel in the body (no URL length limit); running it twice deletes nothing more (idempotent).
+create or replace function public.drop_stale_listings(kept jsonb)
+returns integer
+language sql
+volatile
+set search_path = public, extensions
+as $$
+    with dropped as (
+        delete from public.listings l
+        using jsonb_each_text(kept) as k(message_id, listing_count)
+        where l.message_id = k.message_id and l.position >= k.listing_count::integer
+        returning 1
+    )
+    select count(*)::integer from dropped
+$$;
+
 -- ---------------------------------------------------------------------------------------------------
 -- Search: POST /rest/v1/rpc/match_listings
 -- ---------------------------------------------------------------------------------------------------
@@ -242,6 +260,8 @@ grant select, insert, update, delete on table public.messages, public.listings t
 revoke all on function public.match_listings(vector, text, text[], text, text, text, jsonb, integer, integer,
                              text, text, text, text, numeric, numeric)
     from anon, authenticated, public;
+revoke all on function public.drop_stale_listings(jsonb) from anon, authenticated, public;
+grant execute on function public.drop_stale_listings(jsonb) to service_role;
 revoke all on function public.listing_passes(public.listings, text, text, text, text, numeric, numeric)
     from anon, authenticated, public;
 grant execute on function public.listing_passes(public.listings, text, text, text, text, numeric, numeric)

@@ -11,8 +11,9 @@ the migration grants nothing to it, so it only works where the project's own RLS
 
 Every request this store makes is idempotent, so each one is retried with back-off on 429, 503, 520
 and 504 (PGRST003) and when the connection fails: an upsert with `resolution=merge-duplicates` writes
-the same rows whether it ran once or twice (a retry after a lost answer changes nothing), a DELETE of
-stale positions removes the same rows again, and match_listings is a STABLE (read-only) function.
+the same rows whether it ran once or twice (a retry after a lost answer changes nothing),
+drop_stale_listings deletes nothing more the second time, and match_listings is a STABLE (read-only)
+function.
 A request that is not idempotent would not be retried (`is_idempotent` decides); none exists today.
 
 Search ranks exactly like the embedded store: the same keys (store.sqlite_store.key), the same folded
@@ -40,6 +41,7 @@ log = logging.getLogger(__name__)
 MESSAGES_TABLE = "messages"
 LISTINGS_TABLE = "listings"
 MATCH_FUNCTION = "match_listings"
+DROP_STALE_FUNCTION = "drop_stale_listings"
 
 
 class SupabaseError(StoreError):
@@ -120,15 +122,17 @@ def error_from(response: requests.Response, what: str) -> SupabaseError:
 
 
 RETRY_STATUSES = frozenset({429, 503, 520, 504})
-READ_ONLY_FUNCTIONS = frozenset({MATCH_FUNCTION})      # STABLE in schema.sql: no side effect
+# Functions safe to call twice: match_listings reads only (STABLE); drop_stale_listings deletes rows
+# by position, and the second call finds none left to delete.
+IDEMPOTENT_FUNCTIONS = frozenset({MATCH_FUNCTION, DROP_STALE_FUNCTION})
 
 
 def is_idempotent(method: str, path: str, prefer: str) -> bool:
     """Whether sending the request twice leaves the database as sending it once (so a retry is safe)."""
-    if method in ("GET", "HEAD", "DELETE"):
+    if method in ("GET", "HEAD"):
         return True
     if path.startswith("rpc/"):
-        return path.removeprefix("rpc/") in READ_ONLY_FUNCTIONS
+        return path.removeprefix("rpc/") in IDEMPOTENT_FUNCTIONS
     return method == "POST" and "resolution=merge-duplicates" in prefer
 
 
@@ -241,14 +245,10 @@ class SupabaseStore:
 
     def _drop_stale_positions(self, messages) -> None:
         """A message re-read with fewer listings loses the positions it no longer has (as in SQLite)."""
-        by_count: dict[int, list[str]] = {}
-        for message in messages:
-            by_count.setdefault(len(message.extraction.listings) or 1, []).append(message.message_id)
-        for keep, ids in by_count.items():
-            for start in range(0, len(ids), self.chunk_size):
-                self._request("DELETE", LISTINGS_TABLE, prefer="return=minimal", params={
-                    "message_id": f"in.({','.join(map(postgrest_quote, ids[start:start + self.chunk_size]))})",
-                    "position": f"gte.{keep}"})
+        kept = [(m.message_id, len(m.extraction.listings) or 1) for m in messages]
+        for start in range(0, len(kept), self.chunk_size):
+            self._request("POST", f"rpc/{DROP_STALE_FUNCTION}",
+                          body={"kept": dict(kept[start:start + self.chunk_size])})
 
     # -----------------------------------------------------------------------------------------------------
     # Searching: one call to match_listings, filters and ranking inside SQL
@@ -278,11 +278,6 @@ class SupabaseStore:
 # ---------------------------------------------------------------------------------------------------------
 # Rows in and out: records become the tables' JSON, match_listings' rows become SearchHits
 # ---------------------------------------------------------------------------------------------------------
-
-
-def postgrest_quote(value: str) -> str:
-    """A value inside PostgREST's in.(...) list: double-quoted, so commas and parentheses stay data."""
-    return '"%s"' % value.replace("\\", "\\\\").replace('"', '\\"')
 
 
 def message_row(m) -> dict:

@@ -11,7 +11,6 @@ stdlib server speaks its wire format instead, with the behaviour its documentati
          -> 201, no body with return=minimal; Preference-Applied echoes what was honoured
     POST /rest/v1/rpc/<function>             a JSON object of named arguments -> 200 and the rows as JSON
     GET  /rest/v1/<table>?select=a,b&limit=n -> 200 and the rows as JSON (the store's health probe)
-    DELETE /rest/v1/<table>?a=in.("x","y")&b=gte.2   horizontal filters eq/neq/gt/gte/lt/lte/in -> 204
 
 Like PostgREST, every request runs in one transaction as the role its key names (SET LOCAL ROLE): a
 service_role key bypasses RLS, an anon key meets store/schema.sql's revokes. Postgres errors come back as
@@ -303,57 +302,6 @@ def call(db: Database, role: str, name: str, raw: bytes):
     return 200, db.run(role, sql, args=json.dumps(args))[0][0]
 
 
-# Horizontal filters (?column=operator.value), the operators the store's DELETE uses and their SQL.
-FILTER_OPERATORS = {"eq": "=", "neq": "<>", "gt": ">", "gte": ">=", "lt": "<", "lte": "<="}
-IN_ITEM_RE = re.compile(r"""
-    \s*(?: "(?P<quoted>(?:[^"\\]|\\.)*)"     # "a value, with \" and \\ escaped"
-         | (?P<bare>[^,"]*) )               # or a bare value without commas
-    \s*(?:,|$)                              # then a comma, or the end of the list
-""", re.VERBOSE)
-
-
-def in_list(raw: str) -> list[str]:
-    """The values of PostgREST's in.(a,"b,c") filter."""
-    if not (raw.startswith("(") and raw.endswith(")")):
-        raise pgrst_error(400, "PGRST100", "failed to parse filter (in.%s)" % raw)
-    inner, values, position = raw[1:-1], [], 0
-    while position < len(inner):
-        match = IN_ITEM_RE.match(inner, position)
-        if not match or match.end() == position:
-            raise pgrst_error(400, "PGRST100", "failed to parse filter (in.%s)" % raw)
-        quoted_value = match["quoted"]
-        values.append(re.sub(r"\\(.)", r"\1", quoted_value) if quoted_value is not None else match["bare"].strip())
-        position = match.end()
-    return values
-
-
-def where(query: dict, columns: dict[str, str]) -> tuple[str, dict]:
-    clauses, params = [], {}
-    for column, values in query.items():
-        if column in ("select", "limit", "on_conflict", "columns"):
-            continue
-        if column not in columns:
-            raise pgrst_error(400, "42703", "column %s does not exist" % column)
-        operator, _, value = values[0].partition(".")
-        name = "p%d" % len(params)
-        if operator == "in":
-            params[name] = in_list(value)
-            clauses.append("%s = any(cast(:%s as %s[]))" % (quoted(column), name, columns[column]))
-        elif operator in FILTER_OPERATORS:
-            params[name] = value
-            clauses.append("%s %s cast(:%s as %s)" % (quoted(column), FILTER_OPERATORS[operator], name,
-                                                      columns[column]))
-        else:
-            raise pgrst_error(400, "PGRST100", "failed to parse filter (%s)" % values[0])
-    return " and ".join(clauses) or "true", params
-
-
-def delete(db: Database, role: str, table: str, query: dict):
-    condition, params = where(query, table_columns(db, table))
-    db.run(role, "delete from public.%s where %s" % (quoted(table), condition), **params)
-    return 204, None
-
-
 # ---------------------------------------------------------------------------------------------------------
 # HTTP: the handler, the server and its fault switches
 # ---------------------------------------------------------------------------------------------------------
@@ -378,8 +326,6 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._answer("POST")
 
-    def do_DELETE(self):
-        self._answer("DELETE")
 
     def _answer(self, method: str):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -533,8 +479,6 @@ class PostgrestServer:
             return call(self.db, role, route.removeprefix("rpc/"), raw)
         if method == "POST":
             return insert(self.db, role, route, query, Prefer.parse(headers.get("Prefer")), raw)
-        if method == "DELETE":
-            return delete(self.db, role, route, query)
         return select(self.db, role, route, query)
 
 

@@ -10,7 +10,7 @@ import pytest
 import requests
 
 from tests import pg
-from tests.postgrest import in_list, open_project
+from tests.postgrest import open_project
 
 
 @pytest.fixture(scope="module")
@@ -91,18 +91,6 @@ def test_an_unknown_column_is_400_pgrst204_and_an_unknown_table_404_pgrst205(api
 def test_a_check_violation_is_400(api):
     response = api("POST", "messages", json=dict(ROW, type="spam"))
     assert (response.status_code, response.json()["code"]) == (400, "23514")
-
-
-def test_delete_with_filters_is_204_and_removes_only_matching_rows(api):
-    api("POST", "messages", json=[dict(ROW, message_id=m) for m in ("a,1", "b", "c")])
-    response = api("DELETE", 'messages?message_id=in.("a,1",b)', headers={"Prefer": "return=minimal"})
-    assert response.status_code == 204
-    assert api("GET", "messages?select=message_id").json() == [{"message_id": "c"}]
-
-
-def test_in_lists_parse_quoted_values_with_commas_and_escapes():
-    assert in_list('("a,b",c,"d\\"e","f\\\\g")') == ["a,b", "c", 'd"e', "f\\g"]
-    assert in_list("()") == []
 
 
 def test_rpc_with_unknown_arguments_is_404_pgrst202(api):
