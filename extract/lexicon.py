@@ -81,6 +81,9 @@ class Lexicon:
                 buckets.setdefault(ch, []).append(index)
         self.by_char = {ch: re.compile("|".join(f"(?P<a{i}>{alternatives[i][0]})" for i in indexes), flags)
                         for ch, indexes in buckets.items()}
+        if self.fold:                                   # look up "A" and "a" alike without lower()
+            self.by_char.update({ch.upper(): rx for ch, rx in list(self.by_char.items())
+                                 if len(ch.upper()) == 1 and ch.upper() not in self.by_char})
         letters = "".join(sorted(re.escape(c) for c in self.by_char if re.match(f"[{LATIN}]", c)))
         others = "".join(sorted(re.escape(c) for c in self.by_char if not re.match(f"[{LATIN}]", c)))
         parts = [f"(?<![{LATIN}])[{letters}]"] if letters else []   # a word starts with a letter
@@ -89,13 +92,14 @@ class Lexicon:
 
     def scan(self, text: str) -> list[tuple[int, int, object]]:
         found, reached = [], 0
-        by_char, payloads, fold = self.by_char, self.payloads, self.fold
+        by_char, payloads = self.by_char, self.payloads
         for m in self.starts.finditer(text):
             at = m.start()
             if at < reached:
                 continue
             ch = text[at]
-            hit = by_char[ch.lower() if fold else ch].match(text, at)
+            rx = by_char.get(ch) or by_char[ch.lower()]
+            hit = rx.match(text, at)
             if hit:
                 found.append((at, hit.end(), payloads[int(hit.lastgroup[1:])]))
                 reached = hit.end()
