@@ -29,7 +29,7 @@ MODELS = {
             Red Sub; Meters First
         GMT-Master II: GMT-Master II; GMT Master 2; GMTII; GMT-Master; ~GMT; ~Pepsi; ~Batman; ~Batgirl; ~Sprite;
             ~Root Beer; ~Rootbeer; ~Coke; ~Bruce Wayne; ~Destro; ~Guinness; ~Lefty; Fat Lady
-        Daytona: Daytona; Cosmograph Daytona; Cosmograph; Paul Newman; Rainbow Daytona; Le Mans;
+        Daytona: Daytona; Cosmograph Daytona; Cosmograph; Paul Newman; Rainbow Daytona; ~Le Mans;
             John Mayer; Panda Daytona; ~Panda; Tona; Zenith Daytona; ~Rainbow
         Datejust: Datejust; Date Just; =DJ; ~Wimbledon; Datejust 41; Datejust 36; Datejust II; =DJ41; =DJ36;
             =DJII; Thunderbird
@@ -51,6 +51,7 @@ MODELS = {
         Pearlmaster: Pearlmaster
         Oysterdate: Oysterdate; Oyster Date; Oyster Precision
         Land-Dweller: Land-Dweller; Land Dweller
+        Oysterquartz: Oysterquartz; Oyster Quartz
         1908: Perpetual 1908
         Date: ^Date
     """,
@@ -71,22 +72,23 @@ MODELS = {
             Seamaster Railmaster; Seamaster 30; Seamaster Automatic
         Seamaster 300M: Seamaster 300M; Seamaster 300 M; =SMP; =SMP300; Seamaster Professional 300M
         Seamaster Diver 300M: Seamaster Diver 300M; Seamaster Diver 300; Diver 300M; Diver 300
-        Seamaster Planet Ocean: Planet Ocean; Seamaster Planet Ocean; =PO; Seamaster PO
+        Seamaster Planet Ocean: Planet Ocean; Seamaster Planet Ocean; =PO; Seamaster PO; Ultra Deep;
+            Planet Ocean Ultra Deep
         Seamaster Aqua Terra: Aqua Terra; Seamaster Aqua Terra; ^AT; Aquaterra
         Seamaster Ploprof: Ploprof; Seamaster Ploprof; Plo-Prof
         Seamaster Bullhead: Bullhead; Seamaster Bullhead
         Railmaster: Railmaster
         Constellation: Constellation; Connie; Constellation Pie Pan; Pie Pan Constellation
-        De Ville: De Ville; Deville; De Ville Prestige; Prestige
+        De Ville: De Ville; Deville; De Ville Prestige; De Ville Trésor; Trésor; Tresor
         Globemaster: Globemaster
         Ladymatic: Ladymatic
         Dynamic: ^Dynamic
         Flightmaster: Flightmaster
     """,
     "Audemars Piguet": """
-        Royal Oak: Royal Oak; =RO; Jumbo; Royal Oak Jumbo; Royal Oak Chronograph; Royal Oak Perpetual Calendar;
+        Royal Oak: Royal Oak; =RO; ~Jumbo; Royal Oak Jumbo; Royal Oak Chronograph; Royal Oak Perpetual Calendar;
             Royal Oak Selfwinding; Royal Oak Extra-Thin; Royal Oak Double Balance
-        Royal Oak Offshore: Royal Oak Offshore; Offshore; =ROO; RO Offshore; Royal Oak Offshore Diver
+        Royal Oak Offshore: Royal Oak Offshore; ~Offshore; =ROO; RO Offshore; Royal Oak Offshore Diver
         Royal Oak Concept: Royal Oak Concept
         Code 11.59: Code 11.59; Code 1159
         Jules Audemars: Jules Audemars
@@ -105,7 +107,7 @@ MODELS = {
     """,
     "Tudor": """
         Black Bay: Black Bay; =BB; Heritage Black Bay; Black Bay 41; Black Bay 36; Black Bay 39; Black Bay 31;
-            Black Bay 32; Black Bay Bronze; Black Bay Harrods; Black Bay Monochrome; Black Bay Burgundy;
+            Black Bay 32; BB41; BB36; BB39; BB31; BB32; Black Bay Bronze; Black Bay Harrods; Black Bay Monochrome; Black Bay Burgundy;
             Black Bay Blue; Black Bay Ceramic; Black Bay S&G; Black Bay Steel
         Black Bay 58: Black Bay 58; Black Bay Fifty-Eight; Black Bay Fifty Eight; BB58; =BB 58; Fifty-Eight;
             BB58 Navy; BB58 Bronze; BB58 925
@@ -123,7 +125,7 @@ MODELS = {
         Royal: ^Royal
         Prince Oysterdate: Prince Oysterdate; Oysterdate; Prince Date
         Heritage Chrono: Heritage Chrono; Heritage Chronograph
-        Heritage Advisor: Heritage Advisor; Advisor
+        Heritage Advisor: Heritage Advisor; ~Advisor
         Fastrider: Fastrider; Fastrider Black Shield
         North Flag: North Flag
         Le Royer: Le Royer
@@ -263,13 +265,13 @@ MODELS = {
         Presage Sharp Edged: Sharp Edge; Sharp Edged; Presage Sharp Edged
         Prospex: Prospex
         Prospex Alpinist: Alpinist; Prospex Alpinist
-        Turtle: ~Turtle
+        Turtle: ~Turtle; King Turtle
         Samurai: ~Samurai
         Sumo: ~Sumo
         Monster: ~Monster
         Tuna: ~Tuna
         Shogun: ~Shogun
-        Marinemaster: Marinemaster; Marine Master
+        Marinemaster: Marinemaster; Marine Master; =MM300; =MM200
         Captain Willard: Captain Willard; Willard
         King Seiko: King Seiko; =KS
         King Seiko Vanac: King Seiko Vanac; KS Vanac
@@ -320,11 +322,12 @@ MODELS = {
         DolceVita: DolceVita; Dolce Vita
         PrimaLuna: PrimaLuna
         Avigation: Avigation
+        Ultra-Chron: Ultra-Chron; Ultra Chron
     """,
     "Hamilton": """
         Khaki Field: Khaki Field; Khaki Field Mechanical; Khaki Field Auto; Khaki Field Murph; Murph
         Khaki: Khaki; Khaki Aviation; Khaki Pilot
-        Khaki Navy Frogman: Khaki Navy Frogman; Frogman
+        Khaki Navy Frogman: Khaki Navy Frogman; ~Frogman
         Khaki Navy: Khaki Navy; Khaki Scuba
         Jazzmaster: Jazzmaster
         Ventura: ~Ventura

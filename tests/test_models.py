@@ -81,6 +81,13 @@ FOUND = [
     ("Dispo : Tudor BB GMT Pepsi 79830RB 2021 FS TBE", [("Tudor", "Black Bay GMT")]),   # no Rolex Pepsi here
     ("[WTS] Seiko 5T82-0AJ0 World Time ANA Pilots Quartz", []),               # Patek's `World Time` needs Patek
     ("PANERAI PAM00979 Carbotech Submersible Marina Militare", [("Panerai", "Submersible")]),
+    ("Tudor BB41 bleue 2019", [("Tudor", "Black Bay")]),
+    ("Rolex Oysterquartz 17000", [("Rolex", "Oysterquartz")]),
+    ("Omega Ultra Deep 6000m", [("Omega", "Seamaster Planet Ocean")]),
+    ("Patek 5711 Jumbo", []),                                    # `Jumbo` is AP's only without another maker
+    ("AP Jumbo 15202ST", [("Audemars Piguet", "Royal Oak")]),
+    ("TAG Heuer Monaco Le Mans edition", [("TAG Heuer", "Monaco")]),
+    ("Seiko MM300 SBDX017", [("Seiko", "Marinemaster")]),
 ]
 
 
