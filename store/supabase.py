@@ -191,7 +191,8 @@ class SupabaseStore:
         """Send one PostgREST request; retry it on transient failures when it is idempotent."""
         headers = dict(self._headers, Prefer=prefer) if prefer else self._headers
         data = json.dumps(body, separators=(",", ":")).encode() if body is not None else None
-        attempts = attempts or (self.retry.attempts if is_idempotent(method, path, prefer) else 1)
+        attempts = attempts or (self.retry.attempts if is_idempotent(method, path, prefer) else 1)  # >= 1:
+        # the loop below always returns a response or raises
         what = f"{method} /rest/v1/{path}"
         for attempt in range(attempts):
             response = None
@@ -213,7 +214,6 @@ class SupabaseStore:
                         response.status_code if response is not None else "no connection",
                         attempt + 1, attempts - 1, delay)
             self._sleep(delay)
-        raise AssertionError("unreachable: the loop returns or raises")
 
     # -----------------------------------------------------------------------------------------------------
     # Health: one cheap read that also proves the table exists and the key may read it

@@ -173,16 +173,15 @@ class Database:
                 return
 
 
-def table_columns(db: Database, table: str) -> dict[str, str]:
-    """Column -> type, or PGRST205 (404) as PostgREST answers for a table its schema cache lacks."""
-    rows = db.run("postgres", "select a.attname, format_type(a.atttypid, null) from pg_attribute a "
-                  "join pg_class c on c.oid = a.attrelid "
+def table_columns(db: Database, table: str) -> set[str]:
+    """The table's columns, or PGRST205 (404) as PostgREST answers for a table its schema cache lacks."""
+    rows = db.run("postgres", "select a.attname from pg_attribute a join pg_class c on c.oid = a.attrelid "
                   "join pg_namespace n on n.oid = c.relnamespace where n.nspname = 'public' "
                   "and c.relname = :table and a.attnum > 0 and not a.attisdropped order by a.attnum",
                   table=table)
     if not rows:
         raise pgrst_error(404, "PGRST205", "Could not find the table 'public.%s' in the schema cache" % table)
-    return dict(rows)
+    return {row[0] for row in rows}
 
 
 def primary_key(db: Database, table: str) -> list[str]:
@@ -194,9 +193,7 @@ def primary_key(db: Database, table: str) -> list[str]:
 
 @dataclass(frozen=True)
 class Function:
-    name: str
     arguments: tuple[tuple[str, str], ...]     # (name, type) of every input argument, in order
-    required: frozenset                         # names without a default
     returns_set: bool
 
 
@@ -210,7 +207,7 @@ def find_function(db: Database, name: str, given: set[str]) -> Function:
         names = tuple((arg_names or [])[:n_args])
         required = frozenset(names[:n_args - n_defaults])
         if required <= given <= set(names):
-            return Function(name, tuple(zip(names, types)), required, returns_set)
+            return Function(tuple(zip(names, types)), returns_set)
     listed = ", ".join(sorted(given))
     raise pgrst_error(404, "PGRST202", "Could not find the function public.%s(%s) in the schema cache"
                       % (name, listed),
