@@ -3,22 +3,29 @@ tables resolve it. A development tool: nothing at run time imports it, and the c
 
     python -m extract.references_gen tables  [CATALOGUE]   # print ROLEX_SERIES and FAMILY_PREFIXES
     python -m extract.references_gen coverage [CATALOGUE]  # share of catalogue references resolved right
+    python -m extract.references_gen devsets [FILE.jsonl ...]   # recall, false hits and speed on dev sets
 
-CATALOGUE defaults to ../shared/datasets/catalog/reference_catalog.csv (brand, family, reference, ...).
+CATALOGUE defaults to ../shared/datasets/catalog/reference_catalog.csv (brand, family, reference, ...),
+the dev sets to ../shared/datasets/{fr,real}-dev.jsonl.
 FAMILY_PREFIXES is a compressed prefix trie: a prefix is listed only where the family most references
 under it belong to differs from its parent prefix's family; branches seen fewer than MIN_SUPPORT times
 are dropped, so the table learns numbering ranges instead of memorising single references.
 """
 import collections
 import csv
+import json
 import os
 import re
+import statistics
 import sys
+import time
 
-from extract.references import reference_info
+from extract import models
+from extract.references import find_references, reference_info
 
-CATALOGUE = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets", "catalog",
-                         "reference_catalog.csv")
+SHARED = os.path.join(os.path.dirname(__file__), "..", "..", "shared", "datasets")
+CATALOGUE = os.path.join(SHARED, "catalog", "reference_catalog.csv")
+DEV_SETS = [os.path.join(SHARED, "fr-dev.jsonl"), os.path.join(SHARED, "real-dev.jsonl")]
 MIN_SUPPORT = 2
 
 # The catalogue's brand spellings -> brands.txt's.
@@ -166,6 +173,63 @@ def print_coverage(rows: list) -> None:
           f"{total['family'] / total['with_family']:10.1%}")
 
 
+# ── measuring on the labelled dev sets ──────────────────────────────────────────────────────────────
+def _ref_key(ref: str) -> str:
+    return re.sub(r"[\s.\-/]", "", ref).upper()           # the scorer's reference comparison
+
+
+def devsets(paths: list) -> dict:
+    """References labelled / found / found elsewhere (false hits), models labelled / read."""
+    c = collections.Counter()
+    for path in paths:
+        with open(path, encoding="utf-8") as f:
+            for line in f:
+                row = json.loads(line)
+                found = find_references(row["text"])
+                truth = {_ref_key(l["reference"]) for l in row["listings"] if l["reference"]}
+                got = {_ref_key(r.reference) for r in found}
+                c["refs"] += len(truth)
+                c["refs_found"] += len(truth & got)
+                c["false_hits"] += len(got - truth)
+                read = [m.model for m in models.find_models(row["text"])] + [r.model for r in found if r.model]
+                for listing in row["listings"]:
+                    if listing["model"]:
+                        c["models"] += 1
+                        c["models_read"] += any(loose(m, listing["model"]) for m in read)
+    return c
+
+
+def timings(paths: list, repeat: int = 5) -> dict:
+    """Median and mean CPU microseconds per message of each finder, best of `repeat`, caches cleared."""
+    texts = [json.loads(line)["text"] for path in paths for line in open(path, encoding="utf-8")]
+    out = {}
+    for name, finder in (("find_references", find_references), ("find_models", models.find_models)):
+        per_message = []
+        for text in texts:
+            best = float("inf")
+            for _ in range(repeat):
+                models._models.cache_clear()
+                models._brands.cache_clear()
+                start = time.process_time()
+                finder(text)
+                best = min(best, time.process_time() - start)
+            per_message.append(best * 1e6)
+        out[name] = (statistics.median(per_message), statistics.mean(per_message))
+    return out
+
+
+def print_devsets(paths: list) -> None:
+    c = devsets(paths)
+    print(f"references: recall {c['refs_found']}/{c['refs']} ({c['refs_found'] / c['refs']:.1%}), "
+          f"false hits {c['false_hits']}")
+    print(f"models: read {c['models_read']}/{c['models']} ({c['models_read'] / c['models']:.1%})")
+    for name, (median, mean) in timings(paths).items():
+        print(f"{name}: median {median:.1f} us/msg, mean {mean:.1f} us/msg (CPU time, caches cold)")
+
+
 if __name__ == "__main__":
-    command, path = (sys.argv[1:] + ["coverage"])[0], (sys.argv[2:] + [CATALOGUE])[0]
-    (print_tables if command == "tables" else print_coverage)(read_catalogue(path))
+    command, args = (sys.argv[1:] + ["coverage"])[0], sys.argv[2:]
+    if command == "devsets":
+        print_devsets(args or DEV_SETS)
+    else:
+        (print_tables if command == "tables" else print_coverage)(read_catalogue((args + [CATALOGUE])[0]))

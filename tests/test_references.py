@@ -1,9 +1,7 @@
 """extract/references.py: references found in real dealer wordings, never a price, year, size or calibre;
 reference -> brand and family; and, where the shared data is present, the figures on the dev sets and on
 the watchbase catalogue (floors just under what was measured)."""
-import json
 import os
-import re
 
 import pytest
 
@@ -200,25 +198,13 @@ def test_known_failures(text, expected):
 
 
 # ── the dev sets and the catalogue (figures printed with -s) ────────────────────────────────────────
-def _norm(ref):
-    return re.sub(r"[\s.\-/]", "", ref).upper()
-
-
 @needs_shared
 def test_dev_sets_recall_and_false_hits():
-    labelled = found = false_hits = 0
-    for name in ("fr-dev.jsonl", "real-dev.jsonl"):
-        with open(os.path.join(SHARED, name), encoding="utf-8") as f:
-            for line in f:
-                row = json.loads(line)
-                truth = {_norm(l["reference"]) for l in row["listings"] if l["reference"]}
-                got = {_norm(r.reference) for r in find_references(row["text"])}
-                labelled += len(truth)
-                found += len(truth & got)
-                false_hits += len(got - truth)
-    print(f"dev references: recall {found}/{labelled}, false hits {false_hits}")
-    assert found / labelled >= 0.95          # measured 394/408
-    assert false_hits <= 7                   # measured 5
+    from extract.references_gen import devsets
+    c = devsets([os.path.join(SHARED, "fr-dev.jsonl"), os.path.join(SHARED, "real-dev.jsonl")])
+    print(f"dev references: recall {c['refs_found']}/{c['refs']}, false hits {c['false_hits']}")
+    assert c["refs_found"] / c["refs"] >= 0.95   # measured 394/408
+    assert c["false_hits"] <= 7                 # measured 5
 
 
 @needs_shared
@@ -230,5 +216,5 @@ def test_catalogue_resolution():
     family_ok = sum(s["family"] for s in stats.values())
     with_family = sum(s["with_family"] for s in stats.values())
     print(f"catalogue: brand {brand_ok}/{refs_total}, family {family_ok}/{with_family}")
-    assert brand_ok / refs_total >= 0.82     # measured 83.0 %
-    assert family_ok / with_family >= 0.96   # measured 97.1 %
+    assert brand_ok / refs_total >= 0.83     # measured 84.2 %
+    assert family_ok / with_family >= 0.96   # measured 97.2 %
