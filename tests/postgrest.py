@@ -323,7 +323,6 @@ class Handler(BaseHTTPRequestHandler):
     def do_POST(self):
         self._answer("POST")
 
-
     def _answer(self, method: str):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
         stand_in = self.server.stand_in
