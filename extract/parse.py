@@ -625,8 +625,10 @@ OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
 WORD_RE = re.compile(r"[a-zà-ÿ]+(?:'[a-zà-ÿ]+)?|[a-z]'")
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
-FRENCH_OPENER_RE = re.compile(words("vends?", "je", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
-                                    "vendre", "vente", "propose", "d[ée]stockage", "arrivage"), re.IGNORECASE)
+FRENCH_OPENER_RE = re.compile(words("vends?", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
+                                    "vendre", "vente", "propose", "d[ée]stockage", "arrivage", "c[èe]de",
+                                    "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse", "liquidation"),
+                              re.IGNORECASE)
 
 
 def language_of(text: str) -> str | None:

@@ -44,10 +44,12 @@ NUMBER_RE = re.compile(rf"""
       | \d+ (?: [.,] \d{{1,2}} )? (?![\d])                      # 8200 / 150,5 / 12.9
     )
     (?:
-        (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )? (?![A-Za-z])  # 8,2k / 8k2 / 46.5K
+        (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )?              # 8,2k / 8k2 / 46.5K
+        (?![A-DF-Za-df-z] | [eE][A-Za-zÀ-ÿ])                      # (8,2ke: k then the euro's e)
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
     (?: \s? (?P<post> (?:{_SYMBOL}) (?!\d)                   # € / $ after (not "16570 $6,250")
+                   | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d])  # 8200e, 8,2ke: French shorthand for €
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
                      (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
@@ -100,6 +102,8 @@ def currency_code(written: str | None) -> str | None:
     """ISO code of a written currency ("€" → EUR, "usdt" → USD); "$" stays "$"."""
     if not written:
         return None
+    if written.lower() == "e":
+        return "EUR"
     for pattern, code in _CODE_OF:
         if pattern.match(written.strip()):
             return code

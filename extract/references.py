@@ -14,9 +14,9 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, OMEGA_VINTAGE,
-    SERIAL_WORDS, NOT_REFERENCE_PREFIXES, PRICE_WORDS, NOT_REFERENCE_UNITS, PATEK_FAMILY,
-    REFERENCE_WORDS, ROLEX_CORE_FAMILY, ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SHAPES,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES,
+    NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS, REFERENCE_WORDS, ROLEX_CORE_FAMILY,
+    ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES,
 )
 
 
@@ -34,21 +34,25 @@ def _words(words) -> str:
     return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
 
 
+# Candidate tokens: a run of letters and digits with a digit in it (found from the digit, then back).
 DIGITS_RE = re.compile(r"""
     \d                                       # a reference has digits: the scan jumps from digit to digit
     (?: [A-Za-z0-9] | [./\-~](?=[A-Za-z0-9]) )*   # then letters, digits, and . / - ~ between them
 """, re.VERBOSE)
-FOUR_DIGIT_BRANDS = frozenset(("Cartier", "Patek Philippe", "Rolex", "Omega"))   # makers with bare 4-digit refs
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
-TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789")
+TOKEN_CHARS = frozenset(LETTERS + "0123456789")
 SPACED_PREFIX_RE = re.compile(r"""
     (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
     [\ \-] \Z                                # a maker's prefix a space may split from its number
 """, re.VERBOSE | re.IGNORECASE)
+REF_PREFIX_RE = re.compile(r"""
+    (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
+""", re.VERBOSE | re.IGNORECASE)
 
-SHAPE_RES_BY_BRAND_NEEDS = {(brand, pattern): re.compile(pattern, re.IGNORECASE) for brand, pattern, _n in SHAPES}
+# Makers' shapes: one regex tells the first that fits; each alone, for the shapes after it.
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
     f"(?P<s{i}>{pattern})" for i, (_brand, pattern, _needs) in enumerate(SHAPES)), re.IGNORECASE)
+SHAPE_RES = [re.compile(pattern, re.IGNORECASE) for _brand, pattern, _needs in SHAPES]
 
 CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS) | frozenset(SERIAL_WORDS)
 PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
@@ -93,6 +97,7 @@ NOT_PREFIX_RE = re.compile(rf"""
     | (?:{_words(NOT_REFERENCE_PREFIXES)}) (?=[\d\-./])             # ETA2824, N11/2025, x2, M3: shorthand
 """, re.VERBOSE | re.IGNORECASE)
 
+FOUR_DIGIT_BRANDS = frozenset(("Cartier", "Patek Philippe", "Rolex", "Omega"))   # makers with bare 4-digit refs
 ROLEX_SUFFIX_SET = frozenset(ROLEX_SUFFIXES)
 PATEK_BY_NUMBER = {n: fam for fam, numbers in PATEK_FAMILY.items() for n in numbers.split()}
 PREFIX_TABLES = {brand: {("" if p == "*" else p): fam for fam, prefixes in table.items()
@@ -184,15 +189,11 @@ def _info(token: str, shape, brand: str | None) -> tuple:
 
 
 # ── finding references in a message ──────────────────────────────────────────────────────────────────
-def _named_brands(text: str) -> set:
-    """Brands the message names, by brand name or by a model of theirs."""
-    return {b for _s, _e, b in models.find_brands(text)} | {m.brand for m in models.find_models(text)}
-
-
 def _brand_next_to(text: str, start: int) -> str | None:
     """A brand or model written just before `start` on the same line (`Rolex 76188`, `Invicta Disney 37813`)."""
     near = None
-    for b_start, b_end, brand in [(m.start, m.end, m.brand) for m in models.find_models(text)] + models.find_brands(text):
+    spans = [(m.end, m.brand) for m in models.find_models(text)] + [(e, b) for _s, e, b in models.find_brands(text)]
+    for b_end, brand in spans:
         if b_end <= start and start - b_end <= 24 and "\n" not in text[b_end:start]:
             if near is None or b_end > near[0]:
                 near = (b_end, brand)
@@ -209,8 +210,10 @@ def _context_before(text: str, start: int) -> tuple:
 
 
 def _named(text: str, context: dict) -> set:
+    """Brands the message names, by brand name or by a model of theirs (asked once per message)."""
     if "named" not in context:
-        context["named"] = _named_brands(text)
+        context["named"] = ({b for _s, _e, b in models.find_brands(text)}
+                            | {m.brand for m in models.find_models(text)})
     return context["named"]
 
 
@@ -241,11 +244,11 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # a year
     if shape:
         named = None
-        for brand, _pattern, needs in SHAPES[shape[2]:]:
-            if needs is not None and needs != "rolex" and named is None:
-                named = _named(text, context)
-            if not SHAPE_RES_BY_BRAND_NEEDS[brand, _pattern].fullmatch(token):
+        for (brand, _pattern, needs), shape_re in zip(SHAPES[shape[2]:], SHAPE_RES[shape[2]:]):
+            if not shape_re.fullmatch(token):
                 continue
+            if needs == "brand" and named is None:
+                named = _named(text, context)
             if needs is None:                        # letter-led shapes overlap (M13313 Breitling, not Tudor)
                 return (_one_named(text, context, brand) if token[0].isalpha() else brand), True
             if needs == "rolex":
@@ -281,11 +284,6 @@ def _one_named(text: str, context: dict, brand: str) -> str:
     if brand in named or len(named) != 1 or {brand, *named} == {"Seiko", "Grand Seiko"}:
         return brand
     return next(iter(named))
-
-
-REF_PREFIX_RE = re.compile(r"""
-    (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
-""", re.VERBOSE | re.IGNORECASE)
 
 
 def _tokens(text: str):

@@ -213,12 +213,13 @@ GOLD_KARATS = ("9", "10", "14", "18", "22", "24")
 # Listed per value; parse.py ranks a line's conditions: new/excellent/good first as written,
 # then used, then vintage (README: "when used and a grade are both given, the grade wins").
 CONDITIONS = {
-    "excellent": (r"comme\ neu(?:f|ve)s?", r"like\ new", r"near\ mint",
+    "excellent": (r"comme\ neu(?:f|ve)s?", r"like[\ -]new", r"as\ new", r"near\ mint", r"impeccable",
+                  r"quasi[\ -]neu(?:f|ve)", r"proche\ du\ neuf", r"[ée]tat\ impeccable", r"superbe\ [ée]tat",
                   r"mint(?!\ (?:green|gr[üu]n|dial|colou?r|vert|blue|bleu))",
                   r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
                   r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
                   r"pristine", r"(?:9|9[.,]5)/10"),
-    "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand\ new", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
+    "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand[\ -]new", r"new\ old\ stock", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
             r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
             r"unworn", r"unused", r"nos", r"jamais\ port[ée]e?s?",
             r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
@@ -241,9 +242,9 @@ BOX_PAPERS = (
     (r"(?:peu\ importe|no\ matter)", None, None),
     (r"full[\ -]?(?:set|kit|package)", True, True),
     (r"complete\ set", True, True),
-    (r"b\ ?&\ ?p", True, True),
-    (r"(?:box|bo[îi]te)\ ?(?:&|and|et|\+|,)?\ ?(?:papers?|papiers?|cartes?|card)", True, True),
-    (r"(?:papers?|papiers?|cartes?|card)\ ?(?:&|and|et|\+)\ ?(?:box|bo[îi]te)", True, True),
+    (r"b\ ?[&+]\ ?p", True, True),
+    (r"(?:box|bo[îi]te)\ ?(?:&|and|et|\+|,|/)?\ ?(?:papers?|papiers?|cartes?|card)", True, True),
+    (r"(?:papers?|papiers?|cartes?|card)\ ?(?:&|and|et|\+|/)\ ?(?:box|bo[îi]te)", True, True),
     (r"(?:fs)(?![\w-])", True, True),                                # dealer shorthand for full set
     (r"full(?=\s*(?:$|used|new|\t|\d|,))", True, True),              # HK lists: "full used"
     (r"(?:box|bo[îi]te)\ (?:only|seule(?:ment)?|uniquement)", True, False),
@@ -272,20 +273,25 @@ MOVEMENTS = {
 # Opening words: the first words of a message (after emojis and brackets) settle its type.
 OPENERS = {
     "sale": (r"wts", r"fs", r"for\ sale", r"vends?", r"je\ vends", r"[àa]\ vendre", r"vente(?:\ flash)?",
-             r"selling", r"sale", r"je\ me\ s[ée]pare", r"je\ mets\ en\ vente", r"mise\ en\ vente",
-             r"d[ée]stockage", r"arrivage", r"new\ arrivals?"),
+             r"en\ vente", r"selling", r"sale", r"je\ me\ s[ée]pare", r"je\ mets\ en\ vente",
+             r"mise\ en\ vente", r"d[ée]stockage", r"arrivage", r"new\ arrivals?", r"just\ in",
+             r"je\ c[èe]de", r"c[èe]de", r"liquidation", r"baisse\ de\ prix", r"price\ drop",
+             r"prix\ en\ baisse", r"reduced"),
     "wanted": (r"wtb", r"iso", r"cherche", r"je\ cherche", r"recherche", r"je\ recherche",
-               r"looking\ for", r"searching\ for", r"want\ to\ buy", r"wanted", r"lf"),
-    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange",
-              r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts"),
+               r"looking\ for", r"searching\ for", r"want\ to\ buy", r"wanted", r"lf", r"buying",
+               r"seeking", r"in\ search\ of", r"j'ach[èe]te", r"ach[èe]te", r"rach[èe]te", r"achat"),
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc",
+              r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts",
+              r"open\ to\ trades?"),
 }
 # Same intents anywhere in the message (weaker than an opener).
 ANYWHERE = {
     "sale": (r"\[wts\]", r"wts", r"je\ vends", r"vends", r"[àa]\ vendre", r"for\ sale(?!\s*\?)",
-             r"je\ me\ s[ée]pare", r"mets\ en\ vente", r"selling"),
+             r"je\ me\ s[ée]pare", r"mets\ en\ vente", r"selling", r"je\ c[èe]de"),
     "wanted": (r"wtb", r"cherche", r"recherche", r"looking\ for", r"searching\ for",
-               r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])"),
-    "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change"),
+               r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])", r"j'ach[èe]te", r"in\ search\ of"),
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change", r"troc",
+              r"open\ to\ trades?"),
 }
 # Openers that announce stock only when a watch follows ("Dispo demain ?" is logistics).
 STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"en\ stock")
