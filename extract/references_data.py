@@ -172,8 +172,8 @@ ROLEX_EXACT = {
 }
 # Rolex model letters after the digits (LN = black ceramic, BLRO = blue/red...): a number with one of
 # these is a Rolex reference even without a brand in the text.
-ROLEX_SUFFIXES = ("LN LV LB BLNR BLRO VTNR GRNR CHNR GV TBR RBOW SABR SARU SA SATS SACO G NG RBR BKSO DB "
-                  "TBK TRNR NR A RS RG PE").split()
+ROLEX_SUFFIXES = ("LN LV LB BLNR BLRO VTNR GRNR CHNR GV TBR RBOW SABR SARU SA SATS SACO SANR SACI G NG RBR "
+                  "BKSO DB TBK TRNR NR A RS RG PE M T").split()                  # 14060M, 16610T: late runs
 
 # ── Cartier: the collection letters of a modern reference ──────────────────────────────────────────────
 # W + metal (S steel, G gold, J jewellery, T two-tone, 2/4/E...) + collection + 4 digits: WSSA0018 is a
