@@ -51,7 +51,7 @@ NUMBER_RE = re.compile(rf"""
     (?: \s? (?P<post> (?:{_SYMBOL}) (?!\d)                   # € / $ after (not "16570 $6,250")
                    | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d])  # 8200e, 8,2ke: French shorthand for €
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
-                     (?!\s\d{{1,3}}[,.'’\s]\d{{3}}) ) )?        # the next number (HKD235k, HKD 2,000,000)
+                     (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) ) )?     # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 

@@ -210,6 +210,12 @@ def test_listings(text, expected):
     assert got == expected
 
 
+def test_each_line_keeps_its_own_currency():
+    found = extract("Lange New\n142.055 n2025y 230000usdt\n145.032 n2022y 790000hkd\n363.179 2025y 420k hkd")
+    assert [(l.price, l.currency) for l in found.listings] == \
+        [(230000, "USD"), (790000, "HKD"), (420000, "HKD")]
+
+
 def test_whole_message_words_apply_to_every_listing():
     found = extract("WTS, all prices USD:\n• Tudor BB58 2021 3.1k\n• Rolex 126610LN 2022 12.5k\nall full set")
     assert [(l.currency, l.box, l.papers) for l in found.listings] == [("USD", True, True)] * 2
