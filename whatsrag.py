@@ -1365,14 +1365,43 @@ class Deadlines:
                     pass
 
 
+MAX_CONNECTIONS = 256       # connection threads at once; a keep-alive connection holds one until idle
+BUSY = b"".join((b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n",
+                 b"Content-Length: 26\r\nRetry-After: 1\r\nConnection: close\r\n\r\n",
+                 b'{"error": "server busy"}\r\n'))
+
+
 class ThreadingServer(ThreadingMixIn, WSGIServer):
+    """A thread per connection, at most as many at once as `slots` allows: beyond that a 503 at once
+    (Meta retries it) rather than threads without bound."""
     daemon_threads = True
     allow_reuse_address = True
     request_timeout = 30.0
 
     def __init__(self, *args, **kwargs):
         self.deadlines = Deadlines()                # before binding: a failed bind calls server_close
+        self.slots = threading.BoundedSemaphore(MAX_CONNECTIONS)
         super().__init__(*args, **kwargs)
+
+    def process_request(self, request, client_address):
+        if not self.slots.acquire(blocking=False):
+            try:
+                request.sendall(BUSY)               # a few bytes into an empty send buffer: never blocks
+            except OSError:
+                pass
+            self.shutdown_request(request)
+            return
+        try:
+            super().process_request(request, client_address)
+        except BaseException:                       # no thread started: give the slot back
+            self.slots.release()
+            raise
+
+    def process_request_thread(self, request, client_address):
+        try:
+            super().process_request_thread(request, client_address)
+        finally:
+            self.slots.release()
 
     def server_close(self):
         super().server_close()
@@ -1448,8 +1477,10 @@ class RequestHandler(WSGIRequestHandler):
         log.debug("http: %s", self.path.split("?")[0] if hasattr(self, "path") else "")
 
 
-def make_http_server(service: Service, host: str, port: int) -> ThreadingServer:
+def make_http_server(service: Service, host: str, port: int,
+                     max_connections: int = MAX_CONNECTIONS) -> ThreadingServer:
     server = make_server(host, port, App(service), server_class=ThreadingServer, handler_class=RequestHandler)
+    server.slots = threading.BoundedSemaphore(max_connections)
     server.request_timeout = service.config.request_timeout
     return server
 
