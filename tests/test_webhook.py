@@ -3,6 +3,7 @@ through the real server; verification, signatures, limits and malformed bodies."
 import http.client
 import json
 import socket
+import threading
 import time
 
 import pytest
@@ -392,3 +393,27 @@ def test_hostile_values_are_read_not_crashed_on(service, wsgi):
     assert [m.text for m in messages] == [None, "caf? Rolex", None]
     assert messages[2].message_id == "wamid.?" and messages[1].sender_id is None
     assert service.journal.stats()["messages_received"] == 3 and service.journal.stats()["statuses"] == 1
+
+
+def test_connections_beyond_the_limit_get_a_503_at_once(service):
+    server = whatsrag.make_http_server(service, "127.0.0.1", 0, max_connections=2)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        held = [socket.create_connection(("127.0.0.1", server.server_port), timeout=10) for _ in range(2)]
+        for sock in held:                       # both served: each now holds a thread, idle
+            sock.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+            assert sock.recv(65536).startswith(b"HTTP/1.1 200 ")
+        with socket.create_connection(("127.0.0.1", server.server_port), timeout=10) as third:
+            reply = third.recv(65536)
+        assert reply.startswith(b"HTTP/1.1 503 ") and b"Retry-After: 1" in reply
+        assert json.loads(reply.split(b"\r\n\r\n", 1)[1]) == {"error": "server busy"}
+        held.pop().close()                      # a slot frees when its connection ends
+        wait_until(lambda: server.slots.acquire(blocking=False) and (server.slots.release() or True))
+        conn = http.client.HTTPConnection("127.0.0.1", server.server_port, timeout=10)
+        conn.request("GET", "/health")
+        assert conn.getresponse().status == 200
+        conn.close()
+        held[0].close()
+    finally:
+        server.shutdown()
+        server.server_close()
