@@ -80,7 +80,8 @@ def test_nothing_secret_or_personal_reaches_the_log_at_info(tmp_path):
             assert call(port, "GET", f"/webhook?{query}") == (200, b"4711")
             wrong = query.replace("bench-verify", "guess-" + SECRETS["access token"])
             assert call(port, "GET", f"/webhook?{wrong}")[0] == 403
-            messages = [{"from": senders[i % 2], "id": f"wamid.logs.{i}", "timestamp": "1767225600",
+            now = str(int(time.time()))       # inside the 24-hour window: the auto-reply path runs
+            messages = [{"from": senders[i % 2], "id": f"wamid.logs.{i}", "timestamp": now,
                          "type": "text", "text": {"body": text}} for i, text in enumerate(TEXTS)]
             for message in messages:
                 assert post(port, webhook([message])) == 200
