@@ -166,6 +166,11 @@ def _brand_before(text: str, start: int, brands: list) -> str | None:
     return None
 
 
+def is_model_name(word: str) -> bool:
+    """Whether `word` is itself one of the table's model names or aliases (BR03-92, C60, DJ41)."""
+    return _key(word) in MODEL_BY_KEY
+
+
 # ── reading a message ────────────────────────────────────────────────────────────────────────────────
 def find_brands(text: str) -> list:
     """The brands named in `text`, as (start, end, canonical brand), in order."""

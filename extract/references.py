@@ -16,7 +16,7 @@ from extract import models
 from extract.references_data import (
     CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES,
     NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS, REFERENCE_WORDS, ROLEX_CORE_FAMILY,
-    ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES,
+    ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES, SPACED_SHAPES,
 )
 
 
@@ -53,6 +53,8 @@ REF_PREFIX_RE = re.compile(r"""
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
     f"(?P<s{i}>{pattern})" for i, (_brand, pattern, _needs) in enumerate(SHAPES)), re.IGNORECASE)
 SHAPE_RES = [re.compile(pattern, re.IGNORECASE) for _brand, pattern, _needs in SHAPES]
+SPACED_RE = re.compile("|".join(              # references with spaces inside, by maker
+    f"(?P<s{i}>{pattern})" for i, (_brand, pattern) in enumerate(SPACED_SHAPES)))
 
 CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS) | frozenset(SERIAL_WORDS)
 PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
@@ -272,6 +274,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     digits = sum(ch.isdigit() for ch in token)
     if digits < 3 or len(token) < 5:
         return None, False
+    if models.is_model_name(token):
+        return None, False                           # BR03-92, C60: a model's name, not a reference
     if token[0].isalpha() and len(token) - len(token.lstrip(LETTERS)) <= 6:
         return None, True                            # FS4735, MK7248, SN021-G: someone's reference
     near = _brand_next_to(text, start)
@@ -317,7 +321,13 @@ def _tokens(text: str):
 def find_references(text: str) -> list:
     """Every reference written in `text`, in order of appearance."""
     found, context = [], {}
+    spaced = [(m.start(), m.end(), SPACED_SHAPES[int(m.lastgroup[1:])][0]) for m in SPACED_RE.finditer(text)]
+    for start, end, brand in spaced:
+        reference = text[start:end].replace(" ", "")
+        found.append(RefMatch(start, end, reference, brand, _family(brand, reference)))
     for start, end, token in _tokens(text):
+        if spaced and any(s <= start < e for s, e, _b in spaced):
+            continue
         shape = _shape(token)
         brand, ok = _accept(text, start, token, shape, context) if shape or "/" not in token else (None, False)
         if ok:
@@ -330,4 +340,4 @@ def find_references(text: str) -> list:
                 if ok:
                     found.append(RefMatch(offset, offset + len(part), part, *_info(part, shape, brand)))
                 offset += len(part) + 1
-    return found
+    return sorted(found, key=lambda r: r.start) if spaced else found

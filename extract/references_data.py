@@ -32,6 +32,9 @@ SHAPES = (
     ("Zenith", r"\d{1,2}\.[A-Z0-9]{4,5}\.[0-9]{3,4}(?:-\d)?(?:[/.]\d{2}\.[A-Z]{1,2}\d{3,4}(?:\.[A-Z0-9/]+)?)?", None),
     ("Longines", r"L\d\.\d{3}\.\d\.\d{2}\.\d", None),
     ("Tissot", r"T\d{13}|T\d{3}\.\d{3}\.\d{2}\.\d{3}\.\d{2}", None),
+    ("Mido", r"M\d{3}\.\d{3}\.\d{2}\.\d{3}\.\d{2}", None),                # the Swatch Group's 3.3.2.3.2
+    ("Certina", r"C\d{3}\.\d{3}\.\d{2}\.\d{3}\.\d{2}", None),
+    ("Frederique Constant", r"FC-\d{3}[A-Z0-9]{3,8}", None),
     # A. Lange & Söhne 191.032, 384.032F
     ("A. Lange & Söhne", r"[1-9]\d{2}\.\d{3}[A-Z]?", "brand"),
     # Audemars Piguet: 5 digits + metal (15500ST, 26331ST.OO.1220ST.01)
@@ -85,6 +88,11 @@ SHAPES = (
                   r"\d{3,4}[A-Z0-9]{0,2}(?:\.[A-Z]{2}\d{4})?"
                   r"|[A-Z]{2,3}[0-9A-Z]{3,6}\.(?:\d{2})?[A-Z]{2}\d{4}"
                   r"|(?:CA|CB|WA|WB)[A-Z]\d[A-Z0-9]{3}", None),
+)
+
+# References written with spaces inside (Oris 01 733 7730 4135-07 8 24 05PEB): read before the tokens.
+SPACED_SHAPES = (
+    ("Oris", r"(?<![\d.])0\d[ .]\d{3}[ .]\d{4}[ .]\d{4}(?:-\d{2})?(?:[ .]\d[ .]\d{2}[ .]\d{2}[A-Z]{0,6})?(?![\d.])"),
 )
 
 # A reference-looking token that has letters and digits but no maker's shape: kept with brand None

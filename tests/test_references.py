@@ -96,6 +96,10 @@ FOUND = [
     ("TAG Heuer Carrera CAR2A1Z", [("CAR2A1Z", "TAG Heuer", "Carrera")]),
     ("Chopard Alpine Eagle 298600-3001", [("298600-3001", "Chopard", "Alpine Eagle")]),
     ("Blancpain Fifty Fathoms 5015-1130-52A", [("5015-1130-52A", "Blancpain", "Fifty Fathoms")]),
+    ("[WTS] Oris Aquis Date 43.5mm 01 733 7730 4135-07 8 24 05PEB", [("0173377304135-0782405PEB", "Oris", None)]),
+    ("[WTS] Mido Ocean Star 200 M026.430.11.041.00", [("M026.430.11.041.00", "Mido", None)]),
+    ("[WTS] Frederique Constant Classics FC-303MC4P6", [("FC-303MC4P6", "Frederique Constant", None)]),
+    ("[WTS] Vostok Amphibia 420059", [("420059", "Vostok", None)]),           # a bare number next to its brand
     ("[WTS] Omega Seamaster 166.003 cal.565 Barn Find $580", [("166.003", "Omega", "Seamaster")]),
     ("[WTS] Ball Fireman NL2088C ETA 2671 Night Train III", [("NL2088C", None, None)]),
     ("[WTS] Seiko SSC813/SBDL085", [("SSC813", "Seiko", None), ("SBDL085", "Seiko", None)]),
@@ -127,6 +131,8 @@ NOT_REFERENCES = [
     "tracking 1Z999AA10123456784", "Fedex 7745 1234 5678", "Code postal 75008 Paris",
     "[WTS] 300000usdt watch only", "Sterile 42mm Automatic Men Watch ST1655 Movement",
     "prix 1234-5678", "298600-3001", "5015-1130-52A",    # Chopard's and Blancpain's shapes need the brand
+    "[WTS] Bell & Ross BR03-92 Heritage", "Christopher Ward C60 Trident",   # model names, not references
+    "appelle au 01 23 45 67 89",
     "ETA 2824-2", "Valjoux 7750", "Sellita SW200-1", "Miyota 9015", "Omega cal 8900",
 ]
 
