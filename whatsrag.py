@@ -982,7 +982,7 @@ def price_text(listing, words: dict) -> str:
 def listing_details(listing, words: dict) -> str:
     kit = words["full_set"] if listing.box and listing.papers else \
         words["box"] if listing.box else words["papers"] if listing.papers else None
-    parts = (str(listing.year) if listing.year else None, listing.condition, kit)
+    parts = (listing.reference, str(listing.year) if listing.year else None, listing.condition, kit)
     return ", ".join(part for part in parts if part)
 
 
