@@ -45,9 +45,9 @@ def hit(message_id, listing, kind="sale", text="..."):
 
 
 @pytest.mark.parametrize("language, expected", [
-    ("en", "2 Rolex Submariner for sale: 12,900 € (2021, full set), 11,500 € (2019, box only); "
+    ("en", "2 Rolex Submariner for sale: 12,900 € (126610LN, 2021, full set), 11,500 € (114060, 2019, box only); "
            "1 Omega Speedmaster for sale: 5,200 $; 1 Rolex Submariner wanted: price not given."),
-    ("fr", "2 Rolex Submariner à vendre: 12 900 € (2021, full set), 11 500 € (2019, boîte seule); "
+    ("fr", "2 Rolex Submariner à vendre: 12 900 € (126610LN, 2021, full set), 11 500 € (114060, 2019, boîte seule); "
            "1 Omega Speedmaster à vendre: 5 200 $; 1 Rolex Submariner recherché: prix non indiqué."),
 ])
 def test_composed_answer_says_only_what_the_hits_hold(language, expected):

@@ -67,7 +67,7 @@ def test_wanted_and_question_get_the_best_matches_quoting_them(service_factory, 
             now_message("wamid.chat", CHAT))
     replies = graph.sent("text")
     assert [(r["to"], r["context"]["message_id"]) for r in replies] == [(DEALER, "wamid.want"), (DEALER, "wamid.ask")]
-    assert all("Rolex Daytona à vendre: 27 500 € (2022, full set)" in r["text"]["body"] for r in replies)
+    assert all("Rolex Daytona à vendre: 27 500 € (116500LN, 2022, full set)" in r["text"]["body"] for r in replies)
     assert replies[0]["messaging_product"] == "whatsapp" and replies[0]["type"] == "text"
     assert sorted(r["message_id"] for r in graph.sent("read")) == ["wamid.ask", "wamid.chat", "wamid.sale",
                                                                   "wamid.want"]
