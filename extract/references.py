@@ -153,7 +153,7 @@ def _family(brand: str, ref: str) -> str | None:
     if brand == "Tudor":
         key = key.removeprefix("M")
     elif brand == "Panerai":
-        key = key.removeprefix("PAM").lstrip("0")
+        key = key.removeprefix("PAM").lstrip("0")   # (the key has no hyphen: PAM-00111 -> 111)
     elif brand == "Jaeger-LeCoultre":
         key = key.removeprefix("Q")
     table = PREFIX_TABLES.get(brand)
@@ -223,7 +223,7 @@ def _rolex_ok(token: str) -> bool:
     """A Rolex shape is Rolex's with a Rolex model suffix (LN, BLRO) or a number Rolex uses."""
     digits = token[:len(token) - len(token.lstrip("0123456789"))]
     suffix = token[len(digits):].upper()
-    suffix = suffix[:-5] if suffix[-5:-4] == "-" else suffix
+    suffix = suffix.split("-")[0]                   # 126710BLRO-0001, 116610LN-97200: the dial code
     return suffix in ROLEX_SUFFIX_SET if suffix else _is_rolex_number(digits)
 
 

@@ -56,17 +56,17 @@ SHAPES = (
               r"(?:(?:N|B|BM|TB|TN|SG|RB|CN|BK|P|TC|BB|G|GB|MB|NU|V|U|R|A)(?:-\d{4})?|-\d{4})", None),
     ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}", "brand"),
     # Rolex: 4-6 digits + optional model letters + optional -dial (126710BLRO, 16610LV, 279175-0016)
-    ("Rolex", r"[1-3]\d{5}[A-Z]{0,5}(?:-\d{4})?|[1-8]\d{4}[A-Z]{0,5}(?:-\d{4})?", "rolex"),
+    ("Rolex", r"[1-3]\d{5}[A-Z]{0,5}(?:-\d{4,5})?|[1-8]\d{4}[A-Z]{0,5}(?:-\d{4,5})?", "rolex"),
     # Chopard 168501-3001, Blancpain 5015-1130-52A, Ulysse Nardin 1183-170/40: only with their brand named
     ("Chopard", r"\d{6}-\d{4}", "brand"),
     ("Blancpain", r"\d{4}[A-Z]?-[0-9A-Z]{4,6}-[0-9A-Z]{2,4}", "brand"),
     ("Ulysse Nardin", r"\d{3,4}-\d{2,3}(?:-\d{1,2})?(?:/[0-9A-Z]{2,6})?", "brand"),
     # Panerai PAM01312 / PAM 1312, IWC IW371605 / IW3717-01, Jaeger-LeCoultre Q1368420
-    ("Panerai", r"PAM0*\d{2,4}(?:\.\d)?", None),
+    ("Panerai", r"PAM-?0*\d{2,4}(?:\.\d)?", None),
     ("IWC", r"IW\d{6}|IW\d{3,4}(?:-[A-Z0-9]{2})?", None),
     ("Jaeger-LeCoultre", r"Q\d{7}[A-Z0-9]?", None),
     # Richard Mille RM011, RM 67-02, RM35-03
-    ("Richard Mille", r"RM0?\d{2,3}(?:-\d{2})?", None),
+    ("Richard Mille", r"RM-?0?\d{2,3}(?:-\d{2})?", None),
     # Cartier WSSA0030, W2020068, CRWSTA0041
     ("Cartier", r"(?:CR)?W[A-Z0-9]{2,3}\d{4}|(?:CR)?W[A-Z0-9]{2}\d{5}|W\d{5}[A-Z]\d|HPI\d{5}", None),
     # Grand Seiko SBGA211, SLGH005 (Seiko's SBG/SLG lines); Seiko SKX007K2, SRPB41, SPB121, SBDC101
