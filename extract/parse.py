@@ -17,7 +17,7 @@ from dataclasses import dataclass, field, replace
 
 from extract import Extraction, Listing, models, rates, references
 from extract.lexicon import Lexicon, bounded
-from extract.prices import PriceMatch, find_prices, price_words
+from extract.prices import PriceMatch, find_prices, is_round, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS,
@@ -177,8 +177,10 @@ def find_attributes(text: str, said: dict) -> list[Attribute]:
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
         found.append(Attribute(start, end, "condition", value))
-    for kind in ("movement", "box_papers"):
-        found += [Attribute(start, end, kind, value) for start, end, value in said.get(kind, ())]
+    opener = OPENER_RE.match(text)
+    found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
+    found += [Attribute(start, end, "box_papers", value) for start, end, value in said.get("box_papers", ())
+              if not (opener and start < opener.end())]           # "FS: Omega ..." is For Sale
     for m in NEW_CARD_RE.finditer(text):
         if m.group("month") and not 1 <= int(m.group("month")) <= 12:
             continue
@@ -388,9 +390,9 @@ class Facts:
 
 
 def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
-    """A bare number is a price at the end of a listing line when it is round (dealers quote
-    108000, catalogue numbers end anywhere): `126610LN\t07/2025\t106000`."""
-    if line_end is None or price.amount < 1000 or price.amount % 100:
+    """A bare number is a price at the end of a listing line when it is round:
+    `126610LN\t07/2025\t106000`."""
+    if line_end is None or not is_round(price.amount):
         return False
     rest = text[price.end:line_end]
     return not re.search(r"\d", rest)

@@ -171,10 +171,16 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
                      cue[1] if cue else None, bool(m.group("discount")))
 
 
+def is_round(amount: float) -> bool:
+    """Dealers quote round figures (12500, 108000); catalogue numbers end anywhere. Below 1000 a
+    bare number is as often a model (Doxa 200), a batch or gold (or 750) as a price."""
+    return amount >= 1000 and amount % 100 == 0
+
+
 # ── Reading a message ────────────────────────────────────────────────────────────────
 def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
     """Every number that is or may be a price, in order; see PriceMatch for the flags. Bare
-    numbers are kept only when round and ≥ 1000, the only ones a listing line takes as a price.
+    numbers are kept only when round (is_round), the only ones a listing line takes as a price.
     `said`: the price words of the text when the caller scanned them (see price_words)."""
     if said is None:
         said = {}
@@ -203,7 +209,7 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
     for i, c in enumerate(numbers):
         hard_cue = c.cue and c.cue not in SOFT_CUES
         bare = not (c.written or c.multiplied or hard_cue)
-        if bare and (c.amount < 1000 or c.amount % 100):
+        if bare and not is_round(c.amount):
             continue
         asking = not (
             i in in_range

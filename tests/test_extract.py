@@ -294,6 +294,8 @@ FIELDS = [
     ("Cartier Tank Must large quartz 2023 box only 2.3k", "papers", False),
     ("WTS Tudor Pelagos M25600TN-0001 BNIB 2024, $4,100", "box", True),
     ("Cherche Hulk 116610LV, même sans boîte, budget 14k max", "box", None),
+    ("FS: Omega Seamaster 300M 2254.50 Blue, 41mm, serviced 2020, $2,600 OBO", "box", None),
+    ("Omega Seamaster 300M 2254.50 Blue 2019 FS $2,600", "box", True),
     ("7118/1r-001\n2025like new  naked\n904000HKD", "papers", False),
     ("Vends Longines Spirit L3.810.4.53.6, carte de garantie 2024, 1 850€", "papers", True),
     ("Vends Jaeger-LeCoultre Reverso Q3858520, remontage manuel, 6k€", "movement", "manual"),
