@@ -13,7 +13,8 @@ The flow, in the order of the sections below:
   5. decide the message type, language and confidence.
 """
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from extract import Extraction, Listing, models, rates, references
 from extract.lexicon import Lexicon, bounded
@@ -46,8 +47,7 @@ def normalise(text: str) -> tuple[str, list[int] | None]:
 
 
 # ── 2. Mentions ──────────────────────────────────────────────────────────────────────
-@dataclass(frozen=True)
-class Anchor:
+class Anchor(NamedTuple):
     """A stretch of text that names a watch: a brand, a model family, a reference, or several."""
     start: int
     end: int
@@ -57,8 +57,7 @@ class Anchor:
     reference: str | None = None
 
 
-@dataclass(frozen=True)
-class Attribute:
+class Attribute(NamedTuple):
     """A stretch of text that says something about a watch (field, value)."""
     start: int
     end: int
@@ -304,8 +303,8 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
         sep = separator(gap)
         if a.explicit and w.brand and a.brand != w.brand and COLLABORATION_RE.match(gap):
             maker = a.brand if a.brand in COLLABORATION_MAKERS else w.brand
-            w.anchors = [replace(x, brand=maker) if x.explicit else x for x in w.anchors] + \
-                [replace(a, brand=maker)]
+            w.anchors = [x._replace(brand=maker) if x.explicit else x for x in w.anchors] + \
+                [a._replace(brand=maker)]
             continue
         opens, moved = opens_new_watch(w, a, sep)
         if opens:
@@ -471,7 +470,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message) -> N
         if attr.field == "bare_size":
             if not size_follows_model(text, watches[index], attr):
                 continue
-            attr = replace(attr, field="size_mm")
+            attr = attr._replace(field="size_mm")
         facts[index].add(attr, text, line_end)
     k = 0
     while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
@@ -482,7 +481,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message) -> N
             tail = [a for a in line_attrs if a.start >= watches[j].end and shareable(a)]
             for member in range(k, j):
                 for attr in tail:
-                    facts[member].add(replace(attr), text, line_end)
+                    facts[member].add(attr, text, line_end)
                 if not watches[member].brand and watches[k].brand:
                     watches[member].anchors.insert(0, Anchor(watches[member].start, watches[member].start,
                                                              watches[k].brand))

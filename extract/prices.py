@@ -8,7 +8,7 @@ former price (`~~$450~~`, `was 5k`), a retail or shipping price, a range (`$425-
 parse.py's call (`bare=True` candidates); this module knows numbers, not listings.
 """
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.lexicon import Lexicon, bounded
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
@@ -17,8 +17,7 @@ from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KA
 Said = dict                     # {kind: [(start, end, value), ...]} as parse.scan_words gives it
 
 
-@dataclass(frozen=True)
-class PriceMatch:
+class PriceMatch(NamedTuple):
     start: int
     end: int
     amount: float
@@ -83,8 +82,7 @@ GOLD_RE = re.compile(rf"{words(*GOLD_WORDS)}\s*(?:\d+\s*)?\Z", re.IGNORECASE)   
 GOLD_AFTER_RE = re.compile(rf"\s*(?:ct\b|carats?|{words(*GOLD_WORDS)})", re.IGNORECASE)  # "18K white gold"
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
     """A number as read, before deciding whether it asks a price."""
     start: int                  # where the price starts (its currency or cue included)
     number_start: int

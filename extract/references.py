@@ -251,8 +251,10 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
                 continue
             if needs == "brand" and named is None:
                 named = _named(text, context)
-            if needs is None:                        # letter-led shapes overlap (M13313 Breitling, not Tudor)
-                return (_one_named(text, context, brand) if token[0].isalpha() else brand), True
+            if needs is None:
+                return brand, True
+            if needs == "named":                     # letter-led shapes overlap (M13313 Breitling, not Tudor)
+                return _one_named(text, context, brand), True
             if needs == "rolex":
                 if _rolex_ok(token):
                     return "Rolex", True

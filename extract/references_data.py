@@ -17,6 +17,9 @@ Read by extract/references.py (which builds its regexes from these tables at imp
 # ── reference shapes ────────────────────────────────────────────────────────────────────────────────
 # (brand, pattern, needs): the pattern must match a whole candidate token (case-insensitive). `needs`:
 #   None      the shape alone is that maker's (PAM01312, 126710BLRO, 310.30.42.50.01.001);
+#   "named"   the shape's maker, unless the message names one other maker only: letter-led shapes that
+#             makers share (Breitling's M13313 is no Tudor, TAG's WAY2013 no Cartier);
+#   "rolex"   Rolex's when the number is one Rolex uses or carries a Rolex model suffix (LN, BLRO);
 #   "brand"   only when the message names the brand or one of its models (Lange's 191.032 is a price
 #             shape too; Seiko's 6139-6040 could be a phone number);
 #   "ref"     only right after a reference word (ref, réf, reference, #) or when the brand is named.
@@ -50,7 +53,7 @@ SHAPES = (
     # Rolex's own site writes M126610LN-0001
     ("Rolex", r"M[1-3]\d{5}[A-Z]{0,5}(?:-\d{4})?", None),
     # Tudor: M-prefixed (M79030N-0001, M2543C1A7NU-0001) or 5 digits + Tudor suffix (79230N, 25600TB)
-    ("Tudor", r"M\d{4,5}(?!\d)[A-Z0-9]{0,7}(?:-\d{4})?", None),
+    ("Tudor", r"M\d{4,5}(?!\d)[A-Z0-9]{0,7}(?:-\d{4})?", "named"),
     ("Tudor", r"\d{4}[A-Z]\d[A-Z][A-Z0-9]{2,4}(?:-\d{4})?", None),
     ("Tudor", r"(?:12|2[0-25]|28|35|42|5[1-7]|70|79|91)\d{3}"
               r"(?:(?:N|B|BM|TB|TN|SG|RB|CN|BK|P|TC|BB|G|GB|MB|NU|V|U|R|A)(?:-\d{4})?|-\d{4})", None),
@@ -68,7 +71,7 @@ SHAPES = (
     # Richard Mille RM011, RM 67-02, RM35-03
     ("Richard Mille", r"RM-?0?\d{2,3}(?:-\d{2})?", None),
     # Cartier WSSA0030, W2020068, CRWSTA0041
-    ("Cartier", r"(?:CR)?W[A-Z0-9]{2,3}\d{4}|(?:CR)?W[A-Z0-9]{2}\d{5}|W\d{5}[A-Z]\d|HPI\d{5}", None),
+    ("Cartier", r"(?:CR)?W[A-Z0-9]{2,3}\d{4}|(?:CR)?W[A-Z0-9]{2}\d{5}|W\d{5}[A-Z]\d|HPI\d{5}", "named"),
     # Grand Seiko SBGA211, SLGH005 (Seiko's SBG/SLG lines); Seiko SKX007K2, SRPB41, SPB121, SBDC101
     ("Grand Seiko", r"S[BL]G[A-Z]-?\d{3}[A-Z]?\d?", None),
     ("Seiko", r"S[A-Z]{1,4}\d{2,3}[A-Z]?\d?", None),
@@ -77,17 +80,17 @@ SHAPES = (
     # Zenith's vintage calibre-named references (A386, A384)
     ("Zenith", r"A3\d{2}", "brand"),
     # Hamilton H69439931, Citizen BN0151-09L, Casio DW-5600E-1V / BA-110AH-9AJF
-    ("Hamilton", r"H\d{6,8}", None),
+    ("Hamilton", r"H\d{6,8}", "named"),
     ("Citizen", r"[A-Z]{2}\d{4}-\d{2}[A-Z]", None),
     ("Casio", r"(?:DW|GA|GW|GM|GMW|GBD|GST|GBA|GD|BA|BG|PRW|PRG|MTP|LTP|AE|MRG|MTG|GWG|GR|GG)-[A-Z0-9]{3,6}(?:-[A-Z0-9]{1,4})?", None),
     # Breitling A17320, AB0138211B1A1, C3733053.C831.236X
     ("Breitling", r"(?:A|AB|B|C|CB|E|EB|K|M|MB|R|RB|S|SB|U|UB|V|VB|X|XB|Y|YB|IB|H|HB|W|WB|JB|PB)\d{5,7}[A-Z0-9]{0,9}"
-                  r"(?:[./][A-Z0-9]{2,5}){0,4}", None),
+                  r"(?:[./][A-Z0-9]{2,5}){0,4}", "named"),
     # TAG Heuer CBN2010.BA0642, CAW211P.FC6356, WAY2013, CV201AK
     ("TAG Heuer", r"(?:CA[A-Z]?|CB[A-Z]|WA[A-Z]|WB[A-Z]|CV|CS|CR|CJ|CN|CK|WV|WJ[A-Z]?|WK|WL|WH|WG|CW|WW|WS|CT|CX|WN)"
                   r"\d{3,4}[A-Z0-9]{0,2}(?:\.[A-Z]{2}\d{4})?"
                   r"|[A-Z]{2,3}[0-9A-Z]{3,6}\.(?:\d{2})?[A-Z]{2}\d{4}"
-                  r"|(?:CA|CB|WA|WB)[A-Z]\d[A-Z0-9]{3}", None),
+                  r"|(?:CA|CB|WA|WB)[A-Z]\d[A-Z0-9]{3}", "named"),
 )
 
 # References written with spaces inside (Oris 01 733 7730 4135-07 8 24 05PEB): read before the tokens.
