@@ -1320,7 +1320,9 @@ class App:
 
 
 def _service_from_env() -> Service:
+    """The service of `gunicorn whatsrag:app`, built in each worker process at its first request."""
     config = Config.from_env()
+    setup_logging(config.log_level)         # a no-op when the host application configured logging
     for level, line in describe(config):
         log.log(level, line)
     return open_service(config)
