@@ -10,7 +10,9 @@ from ../shared/datasets/, skipped when absent). Both go into one store, so each 
 corpus as distractors. Queries: tests/data/queries.jsonl, {"query", "filters", "relevant": ["fr-dev:74",
 ...]}: a relevant id is a corpus and a 1-based line. Relevance is per message (a message's listings count
 once). recall@10 = relevant messages in the first 10 distinct messages / min(10, relevant); MRR = mean of
-1/rank of the first relevant message (0 when none in the first 10).
+1/rank of the first relevant message (0 when none in the first 10). "right listing shown": for queries
+naming a model, the share of relevant hits whose listing is of that model, not another watch of the
+same message (a stock list names several).
 """
 import argparse
 import json
@@ -95,21 +97,40 @@ def evaluate(store, embedder, queries: list[dict]) -> list[dict]:
     results = []
     for query in queries:
         hits = search(store, embedder, query["query"], SearchFilters(**query["filters"]), limit=50)
-        ranked = list(dict.fromkeys(hit.message_id for hit in hits))[:K]
+        best = {}
+        for hit in hits:                       # a message's first (best) hit stands for it
+            best.setdefault(hit.message_id, hit)
+        first_hits = list(best.values())[:K]
+        ranked = [hit.message_id for hit in first_hits]
         relevant = set(query["relevant"])
         found = [i for i, message_id in enumerate(ranked, 1) if message_id in relevant]
         results.append({**query, "ranked": ranked,
                         "recall": len(found) / min(K, len(relevant)),
-                        "rr": 1 / found[0] if found else 0.0})
+                        "rr": 1 / found[0] if found else 0.0,
+                        "right_listing": right_listing(query["query"], first_hits, relevant)})
     return results
 
 
-def summary(results: list[dict]) -> tuple[float, float]:
+def right_listing(query: str, hits, relevant: set) -> list[bool]:
+    """For a query naming a model: does each relevant hit show a listing of that model (and not
+    another watch of the same message)?"""
+    wanted = next(iter(extract(query).listings), None)
+    if wanted is None or not wanted.model:
+        return []
+    family = "".join(c for c in wanted.model.lower() if c.isalnum())
+    return [bool(hit.listing and hit.listing.model and
+                 family in "".join(c for c in hit.listing.model.lower() if c.isalnum()))
+            for hit in hits if hit.message_id in relevant]
+
+
+def summary(results: list[dict]) -> tuple[float, float, float]:
     n = len(results) or 1
-    return sum(r["recall"] for r in results) / n, sum(r["rr"] for r in results) / n
+    shown = [ok for r in results for ok in r["right_listing"]]
+    return (sum(r["recall"] for r in results) / n, sum(r["rr"] for r in results) / n,
+            sum(shown) / (len(shown) or 1))
 
 
-def run(messages, queries, text_for, show_misses=False) -> tuple[float, float]:
+def run(messages, queries, text_for, show_misses=False) -> tuple[float, float, float]:
     store = SQLiteStore(":memory:")
     embedder = open_embedder(dim=512)
     index(store, embedder, messages, text_for=text_for)
@@ -117,8 +138,8 @@ def run(messages, queries, text_for, show_misses=False) -> tuple[float, float]:
     if show_misses:
         texts = {m.message_id: (m.text or "")[:70].replace("\n", " / ") for m in messages}
         for r in results:
-            if r["recall"] < 1:
-                print(f"\n{r['recall']:.2f} {r['query']!r} {r['filters'] or ''}")
+            if r["recall"] < 1 or r["rr"] < 1:
+                print(f"\nrecall {r['recall']:.2f} rr {r['rr']:.2f} {r['query']!r} {r['filters'] or ''}")
                 print("   missed:", ", ".join(sorted(set(r["relevant"]) - set(r["ranked"]))))
                 for message_id in r["ranked"][:5]:
                     mark = "+" if message_id in r["relevant"] else " "
@@ -133,6 +154,8 @@ def main(argv=None) -> None:
     parser.add_argument("--labels", action="store_true", help="read the corpus from its labels")
     parser.add_argument("--compare", action="store_true", help="measure every embedded-text choice")
     parser.add_argument("--misses", action="store_true", help="print queries below full recall")
+    parser.add_argument("--embed", choices=sorted(EMBEDDING_TEXTS), default="span+extraction",
+                        help="the embedded-text choice measured (without --compare)")
     args = parser.parse_args(argv)
 
     started = time.perf_counter()
@@ -140,10 +163,10 @@ def main(argv=None) -> None:
     queries = load_queries(args.queries, {m.message_id.split(":")[0] for m in messages})
     print(f"# {len(messages)} messages, {len(queries)} queries, corpus read by "
           f"{'labels' if args.labels else 'extract()'}")
-    choices = EMBEDDING_TEXTS if args.compare else {"span+extraction": EMBEDDING_TEXTS["span+extraction"]}
+    choices = EMBEDDING_TEXTS if args.compare else {args.embed: EMBEDDING_TEXTS[args.embed]}
     for name, text_for in choices.items():
-        recall, mrr = run(messages, queries, text_for, args.misses)
-        print(f"{name:<20} recall@{K} {recall:.3f}   MRR {mrr:.3f}")
+        recall, mrr, right = run(messages, queries, text_for, args.misses)
+        print(f"{name:<20} recall@{K} {recall:.3f}   MRR {mrr:.3f}   right listing shown {right:.3f}")
     print(f"# {time.perf_counter() - started:.1f} s")
 
 

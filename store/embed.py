@@ -106,13 +106,14 @@ class LocalEmbedder:
         touched: dict[int, float] = {}       # sparse first: a text touches ~100 of the slots
         cache = self._words
         for word in terms(text or ""):
-            slots = cache.get(word) or self._slots(word)
-            for slot, weight in slots:
+            for slot, weight in cache.get(word) or self._slots(word):
                 touched[slot] = touched.get(slot, 0.0) + weight
         vector = [0.0] * self.dim
         norm = math.sqrt(sum(x * x for x in touched.values()))
-        for slot, value in touched.items() if norm else ():
-            vector[slot] = value / norm
+        if norm:
+            scale = 1.0 / norm
+            for slot, value in touched.items():
+                vector[slot] = value * scale
         return vector
 
     def _slots(self, word: str) -> tuple[tuple[int, float], ...]:

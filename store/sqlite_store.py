@@ -413,11 +413,15 @@ def candidates_recent(db, where: str, params: list) -> list[int]:
 
 @dataclass(frozen=True)
 class Weights:
-    vector: float = 0.5       # cosine similarity of the embeddings
-    words: float = 0.3        # bm25, relative to the best candidate's
+    vector: float = 0.3       # cosine similarity of the embeddings
+    words: float = 0.5        # share of the query's word weight (idf) the row holds
     reference: float = 0.6    # the query's reference is the listing's (or a prefix of it)
     model: float = 0.3        # same model family
     brand: float = 0.15       # same brand
+    offer: float = 0.1        # a sale, wanted or trade: what a search is for (not a question or a chat)
+
+
+OFFERS = frozenset({"sale", "wanted", "trade"})
 
 
 def dot_with(query: Sequence[float]):
@@ -445,7 +449,8 @@ def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[flo
                  + w.words * words.get(row_id, 0.0)
                  + w.reference * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
                  + w.model * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
-                 + w.brand * bool(q_brand and brand_key == q_brand))
+                 + w.brand * bool(q_brand and brand_key == q_brand)
+                 + w.offer * (row[3] in OFFERS))
         scored.append((score, row[5], row))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [hit(row, score) for score, _, row in scored[:limit]]
