@@ -28,6 +28,7 @@ class ModelMatch:
 _BEFORE = r"(?<![^\W_])"                        # not inside a word
 _BEFORE_FIRST = r"(?<![^\W_].)"                  # after a first character: no letter or digit before it
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
+_SEP = r"[\s\-]?"                               # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -48,8 +49,6 @@ def _units(alias: str, fold: bool) -> list:
     return units
 
 
-_SEP = r"[\s\-]?"                            # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
-
 
 def _trie_pattern(aliases, fold: bool = True) -> str:
     """One regex for many aliases, factored by common prefix (re tries alternatives one by one, so
@@ -67,9 +66,7 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
         if not branches:
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
-        if ends:                                   # longest first: try going on, else stop here
-            return "(?:" + body + ")?"
-        return body if len(branches) == 1 else body
+        return "(?:" + body + ")?" if ends else body   # where an alias ends: go on if it can, else stop
     if fold:                                       # lower-case aliases: most letters may start one
         return _BEFORE + emit(trie)
     # Capitals: the word-start check goes after the first character, so the regex begins with a plain
@@ -78,7 +75,7 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
 
 
 def _parse_models(table: dict) -> list:
-    """(alias, flags, brand, family) for every alias of every family; flags from the `= ^ ~` marks."""
+    """(alias, flags, brand, family) for every alias of every family; flags from the `= ^ @ ~` marks."""
     rows = []
     for brand, block in table.items():
         for line in re.split(r"\n(?=\s*[^\s;][^:;]*:\s)", block.strip()):

@@ -265,12 +265,18 @@ class Watch:
         return self.anchors[-1].end
 
     def first(self, name: str):
-        return next((getattr(a, name) for a in self.anchors if getattr(a, name)), None)
+        for a in self.anchors:
+            value = getattr(a, name)
+            if value:
+                return value
+        return None
 
     @property
     def brand(self) -> str | None:
-        explicit = next((a.brand for a in self.anchors if a.explicit and a.brand), None)
-        return explicit or self.first("brand")
+        for a in self.anchors:
+            if a.explicit and a.brand:
+                return a.brand
+        return self.first("brand")
 
 
 def same_reference(a: str, b: str) -> bool:
@@ -532,9 +538,10 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
                span_map: list[int] | None, stops: list[int]) -> Listing:
-    brand = w.brand or section.brand
+    own = w.brand
+    brand = own or section.brand
     model = pick_model(w) or model_after_brand(text, w, stops)
-    if brand and w.brand is None and section.brand and w.first("brand") not in (None, section.brand):
+    if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
     if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
         brand, model = None, None                    # "Royal Oak Mod": a homage
