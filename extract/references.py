@@ -178,8 +178,8 @@ def reference_info(ref: str, brand: str | None = None) -> tuple:
 
 @functools.lru_cache(maxsize=8192)
 def _info(token: str, shape, brand: str | None) -> tuple:
-    if shape:
-        brand = brand or shape[0]
+    if shape and not brand:
+        brand = _brand_of_shape(token, shape)
     elif token.isdigit() and not brand:
         if _is_rolex_number(token):
             brand = "Rolex"
@@ -188,6 +188,17 @@ def _info(token: str, shape, brand: str | None) -> tuple:
     if not brand:
         return None, None
     return brand, _family(brand, token)
+
+
+def _brand_of_shape(token: str, shape) -> str:
+    """The maker of a shaped reference read alone: the first shape that needs nothing the text would
+    say (`52506` is Rolex's, though it has Tudor's shape too), else the first shape's."""
+    for (brand, _pattern, needs), shape_re in zip(SHAPES[shape[2]:], SHAPE_RES[shape[2]:]):
+        if needs in (None, "named") and shape_re.fullmatch(token):
+            return brand
+        if needs == "rolex" and shape_re.fullmatch(token) and _rolex_ok(token):
+            return "Rolex"
+    return shape[0]
 
 
 # ── finding references in a message ──────────────────────────────────────────────────────────────────
@@ -207,7 +218,7 @@ def _context_before(text: str, start: int) -> tuple:
     chunk = text[max(0, start - 14):start].rstrip(" \t:#°")
     if chunk[-1:] in CURRENCY_SIGNS and chunk[-1:]:
         return "", chunk[-1]
-    word = chunk.rsplit(None, 1)[-1] if chunk else ""
+    word = chunk.rsplit(None, 1)[-1] if chunk.strip() else ""
     return word.lstrip("([{\"'*-•").lower().rstrip("."), ""
 
 

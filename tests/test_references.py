@@ -183,6 +183,9 @@ INFO = [
     ("IW501001", None, ("IWC", "Big Pilot")),
     ("WSSA0018", None, ("Cartier", "Santos")),
     ("Q3858520", None, ("Jaeger-LeCoultre", "Reverso")),
+    ("52508", None, ("Rolex", "1908")),                  # Tudor's shape too, but only Rolex's needs no brand
+    ("15200", None, ("Rolex", "Date")),
+    ("5164A", None, ("Patek Philippe", "Aquanaut")),
     ("79230", "Tudor", ("Tudor", "Black Bay")),          # a bare number: the brand the text names decides
     ("SBGA211", None, ("Grand Seiko", None)),            # Grand Seiko is named by reference, not family
     ("hello", None, (None, None)),
