@@ -7,10 +7,12 @@ must go. The last tests score the labelled dev sets with the shared scorer's own
 import importlib.util
 import json
 import os
+import random
+import string
 
 import pytest
 
-from extract import LISTING_FIELDS, Extraction, Listing, extract
+from extract import LISTING_FIELDS, MESSAGE_TYPES, Extraction, Listing, extract
 from extract import lexicon, prices, rates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -350,6 +352,23 @@ def test_dict_shape_is_the_schema():
 @pytest.mark.parametrize("text", ["", "   ", "\n\n", "🙏🙏", "?", "0" * 5000, "€" * 300, "$1-" * 200])
 def test_odd_input_reads_to_an_extraction(text):
     assert isinstance(extract(text), Extraction)
+
+
+def test_any_text_reads_to_a_consistent_extraction():
+    """Seeded junk and spliced dev messages: every answer keeps the schema's invariants."""
+    rng = random.Random(7)
+    alphabet = string.printable + "€$£¥💲🔥⚠️🌟🆕4️⃣ éèàçÖö勞力士（）\u00a0\u202f–—’“”~~"
+    dev = [json.loads(line)["text"] for line in open(FR_DEV, encoding="utf-8")]
+    texts = ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(1500)]
+    texts += [rng.choice(dev)[:rng.randint(0, 80)] + rng.choice(dev)[rng.randint(0, 80):] for _ in range(500)]
+    for text in texts:
+        found = extract(text)
+        assert found.type in MESSAGE_TYPES and 0 <= found.confidence <= 1
+        for listing in found.listings:
+            assert (listing.price is None) == (listing.currency is None) or listing.currency is None
+            assert (listing.price_eur is None) or (listing.price is not None and listing.currency)
+            start, end = listing.span
+            assert 0 <= start <= end <= len(text)
 
 
 # ── EUR rates ───────────────────────────────────────────────────────────────────────
