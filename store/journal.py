@@ -284,19 +284,22 @@ class Journal:
 
     def fail(self, claim: Claim, error: str, *, max_attempts: int, backoff_seconds: float,
              max_backoff: float = 3600.0) -> bool:
-        """Record a failed attempt: retry later with exponential back-off, or park. True if parked."""
+        """Record a failed attempt: retry later with exponential back-off, or park. True if parked.
+        A claim no longer ours (finished, or taken over after its lease) is left to its state."""
         attempts = claim.attempts + 1
         parked = attempts >= max_attempts
         due = self._clock() + min(backoff_seconds * 2 ** (attempts - 1), max_backoff)
 
         def work(db):
-            db.execute("UPDATE bodies SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
-                       "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND claimed_by = ?",
-                       ("parked" if parked else "pending", attempts, due, _storable(error[:2000]),
-                        claim.body_id, claim.token))
-            self._bump(db, {"processing_failures": 1, "bodies_parked": int(parked)})
-        self._write(work)
-        return parked
+            marked = db.execute(
+                "UPDATE bodies SET state = ?, attempts = ?, next_attempt_at = ?, last_error = ?, "
+                "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+                ("parked" if parked else "pending", attempts, due, _storable(error[:2000]),
+                 claim.body_id, claim.token)).rowcount
+            if marked:
+                self._bump(db, {"processing_failures": 1, "bodies_parked": int(parked)})
+            return bool(marked)
+        return self._write(work) and parked
 
     def release_dead_claims(self) -> int:
         """Hand back bodies claimed by processes of this host that no longer run (a crash, a kill -9)."""
