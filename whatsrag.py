@@ -542,8 +542,10 @@ def message_counts(message: Message, extraction: Extraction | None) -> dict[str,
     """What one new message adds to the stats; money in EUR cents (exact integers, never mixed currencies)."""
     counts = {"messages_received": 1, "errors": len(message.errors)}
     if extraction is not None:
+        counts["messages_processed"] = 1
+    if extraction is not None and not message.edits:   # an edit's message was counted when it came
         prices = [listing.price_eur for listing in extraction.listings if listing.price_eur is not None]
-        counts.update({"messages_processed": 1, "watch_messages_detected": int(bool(extraction.listings)),
+        counts.update({"watch_messages_detected": int(bool(extraction.listings)),
                        "total_value_cents": round(sum(prices) * 100)})
         if extraction.type in EXTRACTION_COUNTERS:
             counts[EXTRACTION_COUNTERS[extraction.type]] = 1
