@@ -270,6 +270,9 @@ def test_message_counts_add_eur_never_raw_mixed_currencies():
     counts = whatsrag.message_counts(message, extraction)
     assert counts["total_value_cents"] == 1772075 and counts["sales_detected"] == 1
     assert counts["watch_messages_detected"] == 1
+    edit = whatsrag.Message("e", None, None, 0, "edit", "x", None, False, "m", None, None, ())
+    assert whatsrag.message_counts(edit, extraction) == {"messages_received": 1, "messages_processed": 1,
+                                                         "errors": 0}     # its message was counted before
 
 
 def test_health_is_503_when_the_journal_cannot_be_written(tmp_path):
@@ -496,3 +499,14 @@ def test_cli_start_up_errors_are_one_clear_line(tmp_path):
         taken = run_cli(env={"PORT": str(busy.getsockname()[1]), "WHATSRAG_HOST": "127.0.0.1",
                              "WHATSRAG_DB": str(tmp_path / "b.db")})
     assert taken.returncode == 2 and "Address already in use" in taken.stderr and "Traceback" not in taken.stderr
+
+
+def test_a_failure_reported_after_the_body_is_done_changes_nothing(tmp_path):
+    journal = Journal(str(tmp_path / "j.db"))
+    journal.append(b"{}")
+    claim = journal.claim()
+    journal.finish(claim, [Outcome("msg:a", {"messages_received": 1})])
+    assert journal.fail(claim, "late", max_attempts=1, backoff_seconds=0) is False
+    assert journal.counts()["done"] == 1 and journal.claim() is None
+    assert "processing_failures" not in journal.stats()
+    journal.close()
