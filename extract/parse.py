@@ -34,12 +34,14 @@ SAME_LENGTH = str.maketrans({
     "’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
     "‐": "-", "‑": "-", "（": "(", "）": ")", "，": ",", "：": ":",
 })
+SAME_LENGTH_RE = re.compile("[" + "".join(chr(c) for c in SAME_LENGTH) + "]")
 KEYCAP_RE = re.compile("[\ufe0f\u20e3]")                             # 4️⃣ = "4" + VS16 + keycap
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """Text to read, and (only when keycaps shrank it) each kept char's offset in the original."""
-    text = text.translate(SAME_LENGTH)
+    if SAME_LENGTH_RE.search(text):                  # most messages have none: skip the translate
+        text = text.translate(SAME_LENGTH)
     if "\u20e3" not in text:
         return text, None
     kept = [i for i, ch in enumerate(text) if ch not in "\ufe0f\u20e3"]
@@ -537,7 +539,7 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
-               span_map: list[int] | None, stops: list[int]) -> Listing:
+               span_map: list[int] | None, stops) -> Listing:
     own = w.brand
     brand = own or section.brand
     model = pick_model(w) or model_after_brand(text, w, stops)
@@ -566,12 +568,13 @@ MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)"
 NOT_A_MODEL_RE = re.compile(words(*NOT_A_MODEL) + r"\Z", re.IGNORECASE)
 
 
-def model_after_brand(text: str, w: Watch, stops: list[int]) -> str | None:
-    """Up to three words after a brand the model table does not cover ("Phoibos Leviathan")."""
+def model_after_brand(text: str, w: Watch, stops) -> str | None:
+    """Up to three words after a brand the model table does not cover ("Phoibos Leviathan"),
+    stopping where anything else was read (`stops()`: the sorted starts of every mention)."""
     brand = next((a for a in w.anchors if a.explicit and not a.model and not a.reference), None)
     if brand is None:
         return None
-    limit = next((s for s in stops if s >= brand.end), len(text))
+    limit = next((s for s in stops() if s >= brand.end), len(text))
     taken, pos = [], brand.end
     while len(taken) < 3:
         m = MODEL_WORD_RE.match(text, pos, limit)
@@ -610,7 +613,8 @@ def message_context(text: str, said: dict, attributes: list[Attribute], language
         currency = next((code for _s, _e, code in said.get("currency", ()) if code != "$"), None)
     if currency is None and language == "fr":
         currency = "EUR"
-    return {"currency": currency, "hong_kong": bool(HONG_KONG_RE.search(text))}
+    dollars = any(a.field == "price" and a.value.currency == "$" for a in attributes)
+    return {"currency": currency, "hong_kong": dollars and bool(HONG_KONG_RE.search(text))}
 
 
 def loose_listing(text: str, attributes: list[Attribute]) -> list[tuple[Watch, dict, Section]]:
@@ -713,8 +717,9 @@ def read(text: str) -> Extraction:
     found = read_listings(norm, anchors, attributes, language) if anchors else []
     if not found:
         found = loose_listing(norm, attributes)
-    stops = sorted({x.start for x in anchors + attributes
-                    if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
+    def stops():
+        return sorted({x.start for x in anchors + attributes
+                       if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
     kind, typed = message_type(norm, listings, {value for _s, _e, value in said.get("intent", ())}, language)
     understood = sum(x.end - x.start for x in anchors + attributes)
