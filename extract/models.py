@@ -75,7 +75,7 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
 
 
 def _parse_models(table: dict) -> list:
-    """(alias, flags, brand, family) for every alias of every family; flags from the `= ^ @ ~` marks."""
+    """(alias, flags, brand, family) for every alias of every family; flags from the `= ^ @ ~ *` marks."""
     rows = []
     for brand, block in table.items():
         for line in re.split(r"\n(?=\s*[^\s;][^:;]*:\s)", block.strip()):
@@ -87,7 +87,7 @@ def _parse_models(table: dict) -> list:
                 if not alias:
                     continue
                 flags = ""
-                while alias[0] in "=^~@":
+                while alias[0] in "=^~@*":
                     flags, alias = flags + alias[0], alias[1:]
                 rows.append((alias, flags, brand, family))
     return rows
@@ -146,9 +146,10 @@ _BRAND_ROWS = _brand_rows()
 MODEL_BY_KEY: dict = {}
 for _alias, _flags, _brand, _family in _MODEL_ROWS:
     MODEL_BY_KEY.setdefault(_key(_alias), {}).setdefault(_brand, (_family, _flags))
-# keys whose brand depends on the message: shared by two makers, or marked ^ @ ~ in the table
+# keys whose brand depends on the message: shared by two makers, or marked ^ @ ~ * in the table
 NEEDS_CONTEXT = frozenset(key for key, owners in MODEL_BY_KEY.items()
-                          if len(owners) > 1 or any(set(flags) & set("^@~") for _f, flags in owners.values()))
+                          if len(owners) > 1 or any(set(flags) & set("^@~*") for _f, flags in owners.values()))
+SHARED = set("~*")                                  # marks of names that yield to another named maker
 BRAND_BY_KEY = {_key(alias): brand for alias, _flags, brand in _BRAND_ROWS}
 
 MODELS_SCANNER = _Scanner((a, f) for a, f, _b, _m in _MODEL_ROWS)
@@ -187,23 +188,26 @@ def find_models(text: str) -> list:
 
 @functools.lru_cache(maxsize=256)
 def _models(text: str) -> tuple:
-    found, brands = [], None
-    for start, end in MODELS_SCANNER.scan(text):
-        key = _key(text[start:end])
+    spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
+    brands = _brands(text) if any(key in NEEDS_CONTEXT for _s, _e, key in spans) else ()
+    # the brands the message names: by name, or by a model only one maker has (`Explorer II ... polar`)
+    named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
+                                           if key not in NEEDS_CONTEXT}
+    found = []
+    for start, end, key in spans:
         owners = MODEL_BY_KEY[key]
-        brand, (family, flags) = next(iter(owners.items()))
+        brand = next(iter(owners))
         if key in NEEDS_CONTEXT:                          # only then does the brand around matter
-            if brands is None:
-                brands = _brands(text)
-            named = {b for _s, _e, b in brands}
             before = _brand_before(text, start, brands)
             brand = before if before in owners else next((b for b in owners if b in named), brand)
-            family, flags = owners[brand]
+            flags = owners[brand][1]
             if "^" in flags and before != brand:
                 continue                                 # `AT`, `1926`: only right after their brand
             if "@" in flags and brand not in named:
                 continue                                 # `Grant`, `Bold`: only where Fossil, Movado is named
-            if "~" in flags and before != brand and named - {brand}:
+            if SHARED.intersection(flags) and before != brand and named - {brand}:
                 continue                                 # `GMT` in a Grand Seiko message is no Rolex
-        found.append(ModelMatch(start, end, brand, family))
+            if "*" in flags and brand not in named and text[start].islower():
+                continue                                 # `tank`, `pilot` in lower case need their brand
+        found.append(ModelMatch(start, end, brand, owners[brand][0]))
     return tuple(found)

@@ -15,8 +15,10 @@ contains the short one is safe). Only the aliases are looked for (`Diver: Diver 
     `Tudor 1926`);
   - a leading `@` makes it need its brand named somewhere in the message (`@Grant` is Fossil's only
     where Fossil is named: the word is common);
-  - a leading `~` marks a name several makers use or a nickname other makers borrow (`GMT`, `Pilot`,
-    `Pepsi`): it counts unless the message names another brand (`Grand Seiko GMT`, `Tudor BB GMT Pepsi`).
+  - a leading `~` marks a name several makers use or a nickname other makers borrow (`GMT`, `Pepsi`): it
+    counts unless the message names another brand (`Grand Seiko GMT`, `Tudor BB GMT Pepsi`);
+  - a leading `*` marks a common word (`Explorer`, `Tank`, `Pilot`): as `~`, and written in lower case it
+    counts only where its own brand is named (`a tank`, `any pilot here?`).
 Two brands may share an alias (`Navitimer`: Breitling, and Sinn's old one): the brand the message names
 wins, else the first listed. Longer aliases win over shorter ones at the same place (`Submariner Date`
 over `Sub`).
@@ -29,24 +31,24 @@ MODELS = {
             Red Sub; Meters First
         GMT-Master II: GMT-Master II; GMT Master 2; GMTII; GMT-Master; ~GMT; ~Pepsi; ~Batman; ~Batgirl; ~Sprite;
             ~Root Beer; ~Rootbeer; ~Coke; ~Bruce Wayne; ~Destro; ~Guinness; ~Lefty; Fat Lady
-        Daytona: Daytona; Cosmograph Daytona; Cosmograph; Paul Newman; Rainbow Daytona; ~Le Mans;
-            John Mayer; Panda Daytona; ~Panda; Tona; Zenith Daytona; ~Rainbow
+        Daytona: Daytona; Cosmograph Daytona; Cosmograph; Paul Newman; Rainbow Daytona; *Le Mans;
+            John Mayer; Panda Daytona; *Panda; Tona; Zenith Daytona; *Rainbow
         Datejust: Datejust; Date Just; =DJ; ~Wimbledon; Datejust 41; Datejust 36; Datejust II; =DJ41; =DJ36;
             =DJII; Thunderbird
         Datejust Turn-O-Graph: Turn-O-Graph; Datejust Turn-O-Graph; Turnograph
         Lady-Datejust: Lady-Datejust; Lady Datejust; =LDJ
-        Day-Date: Day-Date; Day Date; =DD; ~President; Day-Date 40; Day-Date 36; Day-Date II; =DD40; =DD36
-        Oyster Perpetual: Oyster Perpetual; =OP; =OP36; =OP41; =OP39; =OP34; =OP31; =OP28; Tiffany Dial;
-            Celebration Dial; ~Celebration
-        Explorer: ~Explorer; Explorer I; Explorer 1; Explo; =EXP; =EXP1; Exp 1
-        Explorer II: Explorer II; Explorer 2; Polar Explorer; Exp II; =EXP2; =EXPII; ~Polar
+        Day-Date: Day-Date; Day Date; @=DD; *President; Day-Date 40; Day-Date 36; Day-Date II; =DD40; =DD36
+        Oyster Perpetual: Oyster Perpetual; @=OP; =OP36; =OP41; =OP39; =OP34; =OP31; =OP28; Tiffany Dial;
+            Celebration Dial; *Celebration
+        Explorer: *Explorer; Explorer I; Explorer 1; Explo; =EXP; =EXP1; Exp 1
+        Explorer II: Explorer II; Explorer 2; Polar Explorer; Exp II; =EXP2; =EXPII; *Polar
         Sea-Dweller: Sea-Dweller; Seadweller; Sea Dweller; =SD43; =SD4K; Double Red; Single Red
         Deepsea: Deepsea; Deep Sea; Sea-Dweller Deepsea; =DSSD; James Cameron
-        Yacht-Master: Yacht-Master; Yachtmaster; =YM; Yacht-Master 40; Yacht-Master 42; =YM40; =YM42
+        Yacht-Master: Yacht-Master; Yachtmaster; @=YM; Yacht-Master 40; Yacht-Master 42; =YM40; =YM42
         Yacht-Master II: Yacht-Master II; Yachtmaster 2; Yacht-Master 2; =YM2; =YMII
         Sky-Dweller: Sky-Dweller; Sky Dweller; Skydweller
         Air-King: Air-King; Airking
-        Milgauss: Milgauss; =GV
+        Milgauss: Milgauss; @=GV
         Cellini: Cellini
         Pearlmaster: Pearlmaster
         Oysterdate: Oysterdate; Oyster Date; Oyster Precision
@@ -72,7 +74,7 @@ MODELS = {
             Seamaster Railmaster; Seamaster 30; Seamaster Automatic
         Seamaster 300M: Seamaster 300M; Seamaster 300 M; =SMP; =SMP300; Seamaster Professional 300M
         Seamaster Diver 300M: Seamaster Diver 300M; Seamaster Diver 300; Diver 300M; Diver 300
-        Seamaster Planet Ocean: Planet Ocean; Seamaster Planet Ocean; =PO; Seamaster PO; Ultra Deep;
+        Seamaster Planet Ocean: Planet Ocean; Seamaster Planet Ocean; @=PO; Seamaster PO; Ultra Deep;
             Planet Ocean Ultra Deep
         Seamaster Aqua Terra: Aqua Terra; Seamaster Aqua Terra; ^AT; Aquaterra
         Seamaster Ploprof: Ploprof; Seamaster Ploprof; Plo-Prof
@@ -86,9 +88,9 @@ MODELS = {
         Flightmaster: Flightmaster
     """,
     "Audemars Piguet": """
-        Royal Oak: Royal Oak; =RO; ~Jumbo; Royal Oak Jumbo; Royal Oak Chronograph; Royal Oak Perpetual Calendar;
+        Royal Oak: Royal Oak; @=RO; *Jumbo; Royal Oak Jumbo; Royal Oak Chronograph; Royal Oak Perpetual Calendar;
             Royal Oak Selfwinding; Royal Oak Extra-Thin; Royal Oak Double Balance
-        Royal Oak Offshore: Royal Oak Offshore; ~Offshore; =ROO; RO Offshore; Royal Oak Offshore Diver
+        Royal Oak Offshore: Royal Oak Offshore; *Offshore; =ROO; RO Offshore; Royal Oak Offshore Diver
         Royal Oak Concept: Royal Oak Concept
         Code 11.59: Code 11.59; Code 1159
         Jules Audemars: Jules Audemars
@@ -102,7 +104,7 @@ MODELS = {
         Grand Complications: Grand Complications; @Perpetual Calendar; @Minute Repeater; @Split Seconds
         Twenty~4: Twenty~4; Twenty 4; Twenty-4; Twenty Four
         Gondolo: Gondolo
-        Golden Ellipse: Golden Ellipse; ~Ellipse
+        Golden Ellipse: Golden Ellipse; *Ellipse
         Cubitus: Cubitus
     """,
     "Tudor": """
@@ -118,14 +120,14 @@ MODELS = {
         Black Bay 68: Black Bay 68
         Pelagos: Pelagos; Pelagos 39; Pelagos LHD; Pelagos 42
         Pelagos FXD: Pelagos FXD; FXD
-        Ranger: ~Ranger; Tudor Ranger
-        Submariner: Submariner; Tudor Submariner; Tudor Sub; Snowflake Sub; ~Snowflake
+        Ranger: *Ranger; Tudor Ranger
+        Submariner: Submariner; Tudor Submariner; Tudor Sub; Snowflake Sub; *Snowflake
         Mini Sub: Mini Sub; Mini-Sub
         1926: ^1926
         Royal: ^Royal
         Prince Oysterdate: Prince Oysterdate; Oysterdate; Prince Date
         Heritage Chrono: Heritage Chrono; Heritage Chronograph
-        Heritage Advisor: Heritage Advisor; ~Advisor
+        Heritage Advisor: Heritage Advisor; *Advisor
         Fastrider: Fastrider; Fastrider Black Shield
         North Flag: North Flag
         Le Royer: Le Royer
@@ -138,7 +140,7 @@ MODELS = {
             Santos Skeleton; Santos Chronograph
         Santos-Dumont: Santos-Dumont; Santos Dumont
         Santos Carrée: Santos Carrée; Santos Carree
-        Tank: ~Tank; Tank Solo; Tank Française; Tank Francaise; Tank Américaine; Tank Americaine;
+        Tank: *Tank; Tank Solo; Tank Française; Tank Francaise; Tank Américaine; Tank Americaine;
             Tank Anglaise; Tank Basculante; Tank Normale
         Tank Louis: Tank Louis; Tank Louis Cartier
         Tank Must: Tank Must; Must de Cartier Tank
@@ -146,14 +148,14 @@ MODELS = {
         Ballon Bleu: Ballon Bleu; Ballon Blue; Ballon Bleu de Cartier
         Panthère: Panthère; Panthere; Panthère de Cartier
         Pasha: Pasha; Pasha de Cartier
-        Crash: ~Crash
+        Crash: *Crash
         Calibre de Cartier: Calibre de Cartier
         Clé de Cartier: Clé de Cartier; Cle de Cartier
         Drive de Cartier: Drive de Cartier
         Ronde de Cartier: Ronde Solo; Ronde Must; Ronde de Cartier; Ronde Louis
-        Roadster: ~Roadster
+        Roadster: *Roadster
         Baignoire: Baignoire
-        Tortue: ~Tortue
+        Tortue: *Tortue
         Must 21: Must 21; Must de Cartier 21
         Rotonde de Cartier: Rotonde; Rotonde de Cartier
     """,
@@ -164,12 +166,12 @@ MODELS = {
         Luminor GMT: Luminor GMT
         Luminor 1950: Luminor 1950
         Radiomir: Radiomir; Radiomir 1940; Radiomir California
-        Submersible: ~Submersible; Luminor Submersible
+        Submersible: *Submersible; Luminor Submersible
     """,
     "IWC": """
         Portugieser: Portugieser; Portuguese; Portugaise; Portugieser Chronograph; Portugieser Chronographe;
             Portugieser Chrono; Portuguese Chronograph; Portugieser Automatic; Portugieser Perpetual
-        Pilot: ~Pilot; Pilot's Watch; Pilots Watch; Pilot Chronograph; Spitfire; Pilot Chrono; Le Petit Prince;
+        Pilot: *Pilot; Pilot's Watch; Pilots Watch; Pilot Chronograph; Spitfire; Pilot Chrono; Le Petit Prince;
             Petit Prince; Pilot's Chronograph
         Pilot Mark XX: Mark XX; Pilot Mark XX; Mark 20; Mk XX; Mk20
         Pilot Mark XVIII: Mark XVIII; Mark 18; Mk XVIII; Mk18
@@ -188,7 +190,7 @@ MODELS = {
         Master Ultra Thin: Master Ultra Thin; Master Ultra-Thin; =MUT
         Master Control: Master Control
         Master: Master Compressor; Master Grande Tradition; Master Extreme; Master Geographic
-        Polaris: ~Polaris
+        Polaris: *Polaris
         Memovox: Memovox
         Duometre: Duometre; Duomètre
         Geophysic: Geophysic
@@ -218,40 +220,40 @@ MODELS = {
             Navitimer Cosmonaute; Cosmonaute
         Superocean Heritage: Superocean Heritage; =SOH; Superocean Heritage II
         Superocean: Superocean; Super Ocean
-        Avenger: ~Avenger; Avenger Seawolf; Avenger II; Avenger Hurricane; Seawolf
+        Avenger: *Avenger; Avenger Seawolf; Avenger II; Avenger Hurricane; Seawolf
         Super Avenger: Super Avenger
         Chronomat: Chronomat; Chronomat Evolution; Chronomat B01
-        Premier: ~Premier
+        Premier: *Premier
         Top Time: Top Time
-        Colt: ~Colt
+        Colt: *Colt
         Transocean: Transocean
-        Aerospace: ~Aerospace
-        Emergency: ~Emergency
+        Aerospace: *Aerospace
+        Emergency: *Emergency
         Endurance Pro: Endurance Pro
-        Galactic: ~Galactic
+        Galactic: *Galactic
         Chronospace: Chronospace
         Montbrillant: Montbrillant
-        Cockpit: ~Cockpit
+        Cockpit: *Cockpit
         Bentley: Breitling for Bentley; ^Bentley
     """,
     "TAG Heuer": """
         Carrera: Carrera; Carrera Chronograph; Carrera Calibre 16; Carrera Calibre 5; Carrera Calibre 1887;
             Carrera Heuer 01; Carrera Heuer 02; Carrera Glassbox
         Carrera Twin-Time: Carrera Twin-Time; Carrera Twin Time
-        Monaco: ~Monaco
+        Monaco: *Monaco
         Aquaracer: Aquaracer
         Formula 1: Formula 1; Formula One; =F1
         Autavia: Autavia
         Link: @Link
-        Monza: ~Monza
+        Monza: *Monza
         Kirium: Kirium
         Professional: Professional 1000; Heuer Professional; ^Professional; ^2000; 2000 Series
         Connected: ^Connected
     """,
     "Grand Seiko": """
-        Snowflake: ~Snowflake
+        Snowflake: *Snowflake
         White Birch: White Birch
-        Heritage: Heritage Collection; ^Heritage
+        Heritage: @Heritage Collection; ^Heritage
         Elegance: Elegance Collection; ^Elegance
         Evolution 9: Evolution 9
         Sport: Sport Collection
@@ -265,22 +267,22 @@ MODELS = {
         Presage Sharp Edged: Sharp Edge; Sharp Edged; Presage Sharp Edged
         Prospex: Prospex
         Prospex Alpinist: Alpinist; Prospex Alpinist
-        Turtle: ~Turtle; King Turtle
-        Samurai: ~Samurai
-        Sumo: ~Sumo
-        Monster: ~Monster
-        Tuna: ~Tuna
-        Shogun: ~Shogun
+        Turtle: *Turtle; King Turtle
+        Samurai: *Samurai
+        Sumo: *Sumo
+        Monster: *Monster
+        Tuna: *Tuna
+        Shogun: *Shogun
         Marinemaster: Marinemaster; Marine Master; =MM300; =MM200
         Captain Willard: Captain Willard; Willard
         King Seiko: King Seiko; =KS
         King Seiko Vanac: King Seiko Vanac; KS Vanac
         Lord Matic: Lord Matic; LordMatic
         Lord Marvel: Lord Marvel
-        Astron: ~Astron
+        Astron: *Astron
         Black Series: Black Series
         Grand Quartz: Grand Quartz
-        Chariot: ~Chariot
+        Chariot: *Chariot
         Essentials: @Essentials
         Noie: @Noie
         S-Wave: @S-Wave
@@ -300,9 +302,9 @@ MODELS = {
         Chronomaster Original: Chronomaster Original
         Chronomaster Revival: Chronomaster Revival
         Chronomaster: Chronomaster
-        Defy: ~Defy; Defy Classic; Defy Skyline; Defy Extreme; Defy Revival
+        Defy: *Defy; Defy Classic; Defy Skyline; Defy Extreme; Defy Revival
         Pilot: Pilot Type 20; ^Pilot
-        Elite: ~Elite
+        Elite: *Elite
         Port Royal: Port Royal
     """,
     "Swatch": """
@@ -312,13 +314,13 @@ MODELS = {
     """,
     "Longines": """
         HydroConquest: HydroConquest; Hydro Conquest
-        Conquest: ~Conquest; Conquest V.H.P.; Conquest VHP
-        Spirit: ~Spirit; Spirit Zulu Time; Zulu Time
+        Conquest: *Conquest; Conquest V.H.P.; Conquest VHP
+        Spirit: *Spirit; Spirit Zulu Time; Zulu Time
         Legend Diver: Legend Diver
         Master Collection: Master Collection
         La Grande Classique: La Grande Classique; Le Grande Classique; Grande Classique
         Heritage: Heritage Classic; ^Heritage
-        Flagship: ~Flagship
+        Flagship: *Flagship
         DolceVita: DolceVita; Dolce Vita
         PrimaLuna: PrimaLuna
         Avigation: Avigation
@@ -327,10 +329,10 @@ MODELS = {
     "Hamilton": """
         Khaki Field: Khaki Field; Khaki Field Mechanical; Khaki Field Auto; Khaki Field Murph; Murph
         Khaki: Khaki; Khaki Aviation; Khaki Pilot
-        Khaki Navy Frogman: Khaki Navy Frogman; ~Frogman
+        Khaki Navy Frogman: Khaki Navy Frogman; *Frogman
         Khaki Navy: Khaki Navy; Khaki Scuba
         Jazzmaster: Jazzmaster
-        Ventura: ~Ventura
+        Ventura: *Ventura
         Intra-Matic: Intra-Matic; Intramatic
         Accumatic: Accumatic
         Pan Europ: Pan Europ
@@ -339,8 +341,8 @@ MODELS = {
     """,
     "Tissot": """
         PRX: PRX; PRX Powermatic 80
-        Gentleman: ~Gentleman
-        Seastar: ~Seastar
+        Gentleman: *Gentleman
+        Seastar: *Seastar
         Le Locle: Le Locle
         Classic Dream: Classic Dream
         Visodate: Visodate
@@ -388,14 +390,14 @@ MODELS = {
     """,
     "Ulysse Nardin": """
         Marine: Marine Chronometer; Marine Torpilleur; ^Marine
-        Freak: ~Freak
+        Freak: *Freak
         Diver: Diver X; ^Diver
     """,
     "Nomos": """
         Tangente: Tangente; Tangomat
         Club: Club Sport; Club Neomatic; ^Club
         Club Campus: Club Campus
-        Orion: ~Orion
+        Orion: *Orion
         Metro: ^Metro
         Ahoi: Ahoi
         Tetra: ^Tetra
@@ -411,7 +413,7 @@ MODELS = {
         Timewalker: Timewalker
     """,
     "Yema": """
-        Superman: ~Superman
+        Superman: *Superman
         Navygraf: Navygraf
     """,
     "Doxa": """
@@ -458,7 +460,7 @@ MODELS = {
         Élégante: Élégante; Elegante
     """,
     "Lip": """
-        Himalaya: ~Himalaya
+        Himalaya: *Himalaya
         Nautic-Ski: Nautic-Ski; Nautic Ski
     """,
     "Sinn": """
@@ -479,7 +481,7 @@ MODELS = {
         Komandirskie: Komandirskie
     """,
     "Herbelin": """
-        Newport: ~Newport
+        Newport: *Newport
     """,
     "Bremont": """
         ALT1-C: ALT1-C; ALT1
@@ -497,7 +499,7 @@ MODELS = {
     """,
     "Mido": """
         Ocean Star: Ocean Star; Ocean Star Powerwind
-        Commander: ~Commander
+        Commander: *Commander
         Multifort: Multifort
         Baroncelli: Baroncelli
     """,

