@@ -1451,6 +1451,10 @@ class RequestHandler(WSGIRequestHandler):
         if not self.parse_request():        # it has sent the error already
             self.close_connection = True
             return
+        if len(set(self.headers.get_all("Content-Length") or ())) > 1:     # RFC 9112 6.3: smuggling
+            self.close_connection = True
+            self.send_error(400, "conflicting Content-Length headers")
+            return
         length = self.headers.get("Content-Length", "")
         reader = BodyReader(self.rfile, int(length) if length.isascii() and length.isdigit() else 0)
         environ = self.get_environ()
