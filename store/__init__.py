@@ -282,9 +282,24 @@ def _with_bound(filters: SearchFilters, bound: PriceBound) -> SearchFilters:
     return filters
 
 
+def canonical(filters: SearchFilters) -> SearchFilters:
+    """Brand and model filters as listings spell them: 'AP' -> 'Audemars Piguet', 'Speedy' ->
+    'Speedmaster' (read by extract(); a name it does not know is kept as given)."""
+    changes = {}
+    for name in ("brand", "model"):
+        value = getattr(filters, name)
+        read = next(iter(extract(value).listings), None) if value else None
+        if read is not None and getattr(read, name):
+            changes[name] = getattr(read, name)
+    return replace(filters, **changes) if changes else filters
+
+
 def search(store, embedder, query: str, filters: SearchFilters | None = None, limit: int = 10) -> list[SearchHit]:
     """Best listings (and messages) for `query`, filters applied exactly, best first."""
-    limit = max(1, min(int(limit), MAX_LIMIT))
-    parsed, filters, embed_text = read_query(query or "", filters or SearchFilters(), embedder.name)
+    try:
+        limit = max(1, min(int(limit), MAX_LIMIT))
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"limit must be a whole number, not {limit!r}") from exc
+    parsed, filters, embed_text = read_query(query or "", canonical(filters or SearchFilters()), embedder.name)
     vector = embedder.embed([embed_text])[0]
     return store.search(parsed, vector, filters, limit)

@@ -187,3 +187,57 @@ def test_concurrent_writers_and_readers(tmp_path):
         t.join()
     assert errors == []
     assert store.stats() == {"messages": 120, "listings": 120}
+
+
+def test_a_brand_named_in_the_query_narrows_to_it(tmp_path):
+    store = open_store(tmp_path / "n.db")
+    rolex = message("m-rolex", "Rolex Submariner, plus belle qu'une Omega", Listing("Rolex", "Submariner"))
+    unknown = message("m-unknown", "Omega ? ou homage, cadran bleu", Listing(model="Seamaster"))
+    omega = message("m-omega", "Vends Omega Seamaster 300M", Listing("Omega", "Seamaster"))
+    index(store, open_embedder(), [rolex, unknown, omega])
+    assert set(ids(search(store, open_embedder(), "Omega"))) == {"m-omega", "m-unknown"}
+
+
+def test_explicit_filters_win_over_the_query_words(store):
+    embedder = open_embedder()
+    assert "m-pepsi" in ids(search(store, embedder, "Rolex sous 14k", SearchFilters(max_price=20000)))
+    # A ceiling in another currency than the explicit one is ignored rather than mixed.
+    assert "m-pepsi" in ids(search(store, embedder, "Rolex under $5k", SearchFilters(currency="EUR")))
+
+
+def test_vectors_of_another_embedder_are_not_compared(store):
+    class Other:                          # same dimension, another model: its vectors mean something else
+        name, dim = "other-model-512", 512
+
+        def embed(self, texts):
+            return open_embedder().embed(texts)
+
+    same = search(store, open_embedder(), "Submariner 126610LN")[0]
+    other = search(store, Other(), "Submariner 126610LN")[0]
+    assert same.message_id == other.message_id == "m-sub"
+    assert other.score < same.score
+
+
+def test_a_bad_limit_is_a_store_error(store):
+    with pytest.raises(StoreError, match="limit"):
+        search(store, open_embedder(), "rolex", limit="ten")
+
+
+def test_an_embedder_failure_saves_nothing(tmp_path):
+    class Broken:
+        name, dim = "broken", 512
+
+        def embed(self, texts):
+            raise StoreError("embeddings unavailable")
+
+    store = open_store(tmp_path / "b.db")
+    with pytest.raises(StoreError):
+        index(store, Broken(), [PEPSI])
+    assert store.stats() == {"messages": 0, "listings": 0}
+
+
+def test_brand_and_model_filters_accept_the_names_dealers_use(store):
+    embedder = open_embedder()
+    assert set(ids(search(store, embedder, "", SearchFilters(brand="PATEK")))) == {"m-two"}
+    assert ids(search(store, embedder, "", SearchFilters(model="Speedy"))) == ["m-speedy"]
+    assert ids(search(store, embedder, "", SearchFilters(brand="Nobody Watches"))) == []
