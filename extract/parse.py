@@ -23,8 +23,8 @@ from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, A
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS,
                            LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
-                           NOT_THE_BRAND, OPENERS, PASSING, SERVICE_WORDS,
-                           STOCK_OPENERS, THANKS, WHOLE_MESSAGE, loose, words)
+                           NOT_THE_BRAND, OPENERS, PASSING, QUESTIONS, SERVICE_WORDS,
+                           STOCK_OPENERS, THANKS, WARNINGS, WHOLE_MESSAGE, loose, words)
 
 RATES = rates.load()
 
@@ -80,7 +80,8 @@ def _word_lexicon() -> Lexicon:
                  (("movement", None),)))
     phrases = [(phrase, kind, value) for kind, table in (
         ("condition", CONDITIONS), ("movement", MOVEMENTS),
-        ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS}),
+        ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS, "warning": WARNINGS,
+                    "question": QUESTIONS}),
         ) for value, group in table.items() for phrase in group]
     phrases.sort(key=lambda row: len(row[0]), reverse=True)
     rows += [(bounded(phrase), ((kind, value),)) for phrase, kind, value in phrases]
@@ -524,10 +525,11 @@ def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
 
 
 def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes) -> bool:
-    """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale."""
-    if any(a.reference for a in anchors):
-        return False
+    """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale. (A question
+    about a strap for a watch is about that watch.)"""
     line = text[start:end]
+    if any(a.reference for a in anchors) or "?" in line:
+        return False
     for m in ACCESSORY_RE.finditer(line):
         if ACCESSORY_OF_WATCH_RE.search(line, 0, m.start()):
             continue
@@ -657,11 +659,13 @@ def language_of(text: str) -> str | None:
     return None
 
 
-def message_type(text: str, listings: list[Listing], intents: set, language: str | None) -> tuple[str, bool]:
-    """(type, whether a word said so). Openers first, then intent words anywhere, then the '?'."""
+def message_type(text: str, listings: list[Listing], intents: list[tuple[int, str]],
+                 language: str | None) -> tuple[str, bool]:
+    """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
+    to swap), then passing mentions, questions, thanks and warnings."""
     priced = any(l.price is not None for l in listings)
     opener = OPENER_RE.match(text)
-    said = intents
+    said = {kind for _at, kind in intents}
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -671,19 +675,19 @@ def message_type(text: str, listings: list[Listing], intents: set, language: str
         if kind == "trade" and re.search(r"wts", opener.group(), re.IGNORECASE):
             return ("sale" if priced else "trade"), True
         return kind, True
-    if "wanted" in said:
-        return "wanted", True
-    if "trade" in said:
-        return ("sale" if "sale" in said and priced else "trade"), True
-    if "sale" in said:
-        return "sale", True
+    offers = [(at, kind) for at, kind in intents if kind in ("wanted", "trade", "sale")]
+    if offers:
+        kind = min(offers)[1]
+        if kind != "wanted" and {"trade", "sale"} <= said:   # "vends ou échange": the price decides
+            return ("sale" if priced else "trade"), True
+        return kind, True
     if not listings:
         return "other", False
     if "passing" in said:
         return "other", True
-    if "?" in text:
+    if "?" in text or "question" in said:
         return "question", True
-    if "thanks" in said:
+    if "thanks" in said or "warning" in said:
         return "other", True
     if STOCK_OPENER_RE.match(text):
         return "sale", True
@@ -721,7 +725,8 @@ def read(text: str) -> Extraction:
         return sorted({x.start for x in anchors + attributes
                        if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
-    kind, typed = message_type(norm, listings, {value for _s, _e, value in said.get("intent", ())}, language)
+    kind, typed = message_type(norm, listings, [(start, value) for start, _e, value in said.get("intent", ())],
+                               language)
     understood = sum(x.end - x.start for x in anchors + attributes)
     return Extraction(type=kind, listings=tuple(listings),
                       confidence=confidence(norm, listings, typed, understood), language=language)

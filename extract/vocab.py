@@ -280,7 +280,7 @@ OPENERS = {
     "wanted": (r"wtb", r"iso", r"cherche", r"je\ cherche", r"recherche", r"je\ recherche",
                r"looking\ for", r"searching\ for", r"want\ to\ buy", r"wanted", r"lf", r"buying",
                r"seeking", r"in\ search\ of", r"j'ach[èe]te", r"ach[èe]te", r"rach[èe]te", r"achat"),
-    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc",
+    "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc", r"up\ for\ trade",
               r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts",
               r"open\ to\ trades?"),
 }
@@ -289,7 +289,12 @@ ANYWHERE = {
     "sale": (r"\[wts\]", r"wts", r"je\ vends", r"vends", r"[àa]\ vendre", r"for\ sale(?!\s*\?)",
              r"je\ me\ s[ée]pare", r"mets\ en\ vente", r"selling", r"je\ c[èe]de"),
     "wanted": (r"wtb", r"cherche", r"recherche", r"looking\ for", r"searching\ for",
-               r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])", r"j'ach[èe]te", r"in\ search\ of"),
+               r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])", r"j'ach[èe]te", r"in\ search\ of",
+               r"int[ée]ress[ée]e?s?\ par", r"preneur", r"je\ prends", r"anyone\ selling",
+               r"(?:qqn|quelqu'un|quelqu'un\ d'entre\ vous)\ (?:a|aurait|poss[èe]de)"
+               r"\ (?:une?|des|la|le)(?=\ (?!avis|id[ée]e|conseil|retour|question|adresse|bon\ plan))",
+               r"(?:does\ )?(?:anyone|somebody|someone)\ (?:have|has|got)\ (?:an?|one|the)"
+               r"(?=\ (?!opinion|idea|clue|experience|question))"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change", r"troc",
               r"open\ to\ trades?"),
 }
@@ -298,7 +303,13 @@ STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"e
 # A watch mentioned in passing: sold, received, waited for, thanked for.
 PASSING = (r"sold", r"vendue?s?", r"est\ partie?", r"partie", r"re[çc]ue?", r"received",
            r"arrived", r"toujours\ dispo", r"still\ available", r"d'attente", r"waiting\ list",
-           r"waitlist", r"pass[ée]\ chez", r"en\ vue")
+           r"waitlist", r"pass[ée]\ chez", r"en\ vue", r"got\ my", r"just\ got", r"picked\ up")
+# A warning or a question asked without "?": not an offer either.
+WARNINGS = (r"arnaque", r"scam(?:mer)?", r"escroc", r"fake", r"contrefa[çc]on", r"r[ée]plique", r"replica",
+            r"attention", r"beware", r"warning")
+QUESTIONS = (r"combien", r"quel(?:le)?s?", r"c'est\ quoi", r"diff[ée]rence", r"vaut", r"avis",
+             r"pourquoi", r"comment", r"est-ce", r"how\ much", r"what(?:'s|\ is)", r"which", r"worth",
+             r"thoughts", r"opinions?", r"real\ or\ fake", r"vrai\ ou\ faux", r"legit", r"difference")
 THANKS = (r"merci", r"thanks?", r"thank\ you", r"cheers")     # passing too, unless a question is asked
 # ── Listing structure ────────────────────────────────────────────────────────────────
 # Words between two watches of one line: alternatives share a budget or a "full set".
