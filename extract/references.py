@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, NOT_REFERENCE_PREFIXES,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, LANGE_FAMILY,
+    NOT_REFERENCE_PREFIXES,
     NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS, REFERENCE_WORDS, ROLEX_CORE_FAMILY,
     ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES, SPACED_SHAPES,
 )
@@ -148,6 +149,8 @@ def _family(brand: str, ref: str) -> str | None:
             return collection
     if brand == "Omega" and re.fullmatch(r"1\d{2}\.\d{3,4}(?:-\d{2})?", ref):
         return OMEGA_VINTAGE.get(ref[:3])
+    if brand == "A. Lange & Söhne" and key[:3] in LANGE_FAMILY:
+        return LANGE_FAMILY[key[:3]]
     if brand in ("Richard Mille", "Grand Seiko"):
         return None                                   # labels name these by reference only
     if brand == "Tudor":

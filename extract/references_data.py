@@ -149,12 +149,12 @@ ROLEX_CORE_FAMILY = {
     "657": "Explorer II", "427": "Explorer", "660": "Sea-Dweller", "666": "Deepsea",
     "640": "Milgauss", "690": "Air-King", "430": "Oyster Perpetual", "420": "Oyster Perpetual",
     "668": "Yacht-Master II", "662": "Yacht-Master", "665": "Yacht-Master", "667": "Yacht-Master",
-    "693": "Sky-Dweller", "613": "Sky-Dweller",
+    "693": "Sky-Dweller",
 }
 # (generation, core) pairs that break the rule above, and whole references a dealer knows by heart.
 ROLEX_EXCEPTIONS = {
     "1|670": "GMT-Master", "1|675": "GMT-Master", "1|666": "Sea-Dweller", "1|665": "Sea-Dweller",
-    "32|613": "Sky-Dweller", "11|613": "Submariner", "12|613": "Submariner", "1|661": "Submariner",
+    "32|613": "Sky-Dweller", "11|613": "Datejust", "1|661": "Submariner",
     "11|665": "Yacht-Master", "12|600": "Oyster Perpetual", "11|600": "Oyster Perpetual",
     "1|600": "Datejust", "1|601": "Datejust", "1|603": "Datejust", "1|620": "Datejust",
     "1|623": "Datejust", "1|626": "Datejust Turn-O-Graph", "11|626": "Datejust Turn-O-Graph",
@@ -201,6 +201,9 @@ CARTIER_COLLECTIONS = {
 OMEGA_VINTAGE = {"105": "Speedmaster", "145": "Speedmaster", "165": "Seamaster", "166": "Seamaster",
                  "167": "Constellation", "168": "Constellation", "176": "Seamaster"}
 
+# ── A. Lange & Söhne: the Datograph, which the catalogue files under other lines ─────────────────────
+LANGE_FAMILY = {"403": "Datograph", "405": "Datograph", "410": "Datograph"}
+
 # ── Patek Philippe: the four digits a dealer knows ───────────────────────────────────────────────────
 # A bare four-digit number is Patek's only when it is one of these (5711 alone is read as a reference;
 # 5712GR, 5167A... are caught by their shape and get their family from FAMILY_PREFIXES).
@@ -240,21 +243,23 @@ FAMILY_PREFIXES = {
     'A. Lange & Söhne': {
         '1815': '2 401 402 414 42 706 73 82',
         'Cabaret': '107 118 157 703',
-        'Lange 1': '* 32 34 704',
+        'Lange 1': '1 32 34 7 704 8',
         'Odysseus': '36',
         'Richard Lange': '180 232 25 26 76',
         'Saxonia': '102 130 201 21 3 4 424 6 74 84 87',
         'Tourbillon': '70 71',
         'Zeitwerk': '14',
+        None: '*',
     },
     'Audemars Piguet': {
         'Code 11.59': '152 2639 26600 7741',
         'Haute Joaillerie': '677 794',
         'Jules Audemars': '150 151 2586 2595 2598 2599 2600 2601 26023 26050 26084 2610 2615 2625 26344 26345 26346 26380 26390 26554 26559 26561 26590 77229 7723 77240 79',
         'Millenary': '1501 1504 1532 1533 1535 2614 2635 26371 2638 772 7730 7731',
-        'Royal Oak': '* 1500 1520 25 25865 2602 26065 26068 2612 2616 26239 2624 26252 263 265 266 267 77220',
+        'Royal Oak': '1 1500 1520 25 25865 2602 26065 26068 2612 2616 26239 2624 26252 263 265 266 267 5 6 7 77220 8',
         'Royal Oak Concept': '2622 26265 26577 26587 26589 26593 2663 2665',
         'Royal Oak Offshore': '1534 156 157 2 257 2580 2585 25863 2594 2636 26387 2654 2656 26571 26582 2662 2670 675 776',
+        None: '*',
     },
     'Blancpain': {
         'Fifty Fathoms': '5',
@@ -263,16 +268,18 @@ FAMILY_PREFIXES = {
         'Le Brassus': '0 23 4',
         'Leman': '2',
         'Spécialités': 'A',
-        'Villeret': '* 008',
+        'Villeret': '008 6',
+        None: '*',
     },
     'Breguet': {
-        'Classique': '* 51 52 532 57 59 80 87 90',
+        'Classique': '51 52 532 57 59 7 80 87 90',
         'Classique Complications': '3 53 544 732 76',
         'Heritage': '36 54 88',
         'Marine': '5 9',
         'Reine de Naples': '8',
         'Tradition': '70 75',
         'Type XX': '2 38',
+        None: '*',
     },
     'Breitling': {
         'Aerospace': 'E EB7 R7 V79',
@@ -290,7 +297,7 @@ FAMILY_PREFIXES = {
         'Emergency': 'E76 V7',
         'Endurance Pro': 'E8 X',
         'Exospace': 'EB55 VB55',
-        'Galactic': '* A1336 A37 A4532 A7433 C71340L',
+        'Galactic': 'A A1336 A37 A4532 A7433 B C C71340L H W',
         'Montbrillant': 'A1935 A21 A2334 A41 AB0130 C2 H4 R2 RB0130',
         'Navitimer': '8 A13324 A1732 A17395 A1937 A1938 A2 A2332 A3231 A7732 AB012 AB0137 AB0138 AB0139 AB02 AB03 AB044 D H2 K2 LB0 MB012 PB R1 R3 R77 RB RB0137 RB0138 RB0139 U U7732 UB0137 UB0138',
         'Premier': 'A13315 A3734 A4534 AB0118 AB0145 AB09 L RB0118 RB014 RB2',
@@ -300,10 +307,10 @@ FAMILY_PREFIXES = {
         'Top Time': 'A2331 A2531 AB017 AB31 SB2',
         'Transocean': 'A1036 A1631 A19 A4131 A45 AB015 AB05 R R10 R19 RB015 RB05 UB015 UB05',
         'Windrider': 'A713401 B713401 C7134',
-        None: '1 JZ',
+        None: '* JZ',
     },
     'Bremont': {
-        'ALT1': '*',
+        'ALT1': 'A',
         'Airco': 'AI',
         'Boeing': '1 2',
         'Jaguar': 'MK',
@@ -311,7 +318,7 @@ FAMILY_PREFIXES = {
         'Solo': 'S',
         'Supermarine': 'S2 S3 S5',
         'U2': 'U',
-        None: 'AC C D O V W',
+        None: '* AC',
     },
     'Bulgari': {
         'B.zero1': '10208 10217 1023',
@@ -320,7 +327,7 @@ FAMILY_PREFIXES = {
         'Serpenti': '101 10209 10212 10223 10272 10278',
     },
     'Cartier': {
-        'Ballon Bleu': '* W2B WGB WJB WSB',
+        'Ballon Bleu': 'W W2B WGB WJB WSB',
         'Calibre de Cartier': 'W2C W7 WF WGCA WSC',
         'Clé de Cartier': 'HPI009 W2CL WGC WHC WJ WSCL',
         'Drive de Cartier': 'WGN WSN',
@@ -329,6 +336,7 @@ FAMILY_PREFIXES = {
         'Santos': 'W2',
         'Tank': 'W4 W5 WG WJT WS',
         'Tortue': 'WGTO',
+        None: '*',
     },
     'Chopard': {
         'Alpine Eagle': '2',
@@ -364,10 +372,10 @@ FAMILY_PREFIXES = {
         'Grande Complication': 'IW1 IW3770 IW927',
         'Ingenieur': '6 IW322 IW3234 IW3236 IW3239 IW3244 IW3246 IW3249 IW3289 IW350 IW3570 IW3725 IW378 IW3792 IW3796 IW38 IW451 IW5005 IW5900 IW95 IW97',
         'Pallweber': 'IW505',
-        'Pilot': '* IW3711 IW3713 IW3717 IW3718 IW3757 IW3780 IW3791 IW3799 IW387 IW388 IW389 IW3922 IW395 IW44',
+        'Pilot': 'I IW3711 IW3713 IW3717 IW3718 IW3757 IW3780 IW3791 IW3799 IW387 IW388 IW389 IW3922 IW395 IW44',
         'Portofino': 'IW33 IW3446 IW35 IW3724 IW373 IW3783 IW391 IW4 IW51 IW6 IW9251 IW9261',
         'Portugieser': 'IW3250 IW3266 IW34 IW358 IW371 IW3774 IW3776 IW39 IW5 IW5000 IW5001 IW5007 IW5017 IW5021 IW5022 IW5023 IW503 IW504 IW5102',
-        None: 'IW323 IW3254 IW5445 IW5448 IW5461',
+        None: '* IW323 IW3254 IW5445 IW5448 IW5461',
     },
     'Jaeger-LeCoultre': {
         'Amvox': '19',
@@ -380,7 +388,8 @@ FAMILY_PREFIXES = {
         'Master Ultra Thin': '1 168 169',
         'Polaris': '9',
         'Rendez-Vous': '34 35 36',
-        'Reverso': '*',
+        'Reverso': '2 3 7',
+        None: '*',
     },
     'Nomos': {
         'Ahoi': '5',
@@ -392,13 +401,14 @@ FAMILY_PREFIXES = {
         'Metro': '11',
         'Minimatik': '120',
         'Orion': '3',
-        'Tangente': '* 116 117 118 50 53 58',
+        'Tangente': '1 116 117 118 50 53 58',
         'Tangomat': '6',
         'Tetra': '4',
         'Zurich': '8',
+        None: '*',
     },
     'Omega': {
-        'Constellation': '*',
+        'Constellation': '1',
         'De Ville': '4 513 59 7',
         'Dynamic': '520 525 529',
         'Globemaster': '130',
@@ -421,7 +431,7 @@ FAMILY_PREFIXES = {
         'Speedmaster Reduced': '351 353 38',
         'Speedmaster X-33': '318 325 3291 39',
         'Tresor': '428 432 435 5295',
-        None: '2514 5 51112 511133 5119 5225 5229 595',
+        None: '* 2514 51112 511133 5119 5225 5229 595',
     },
     'Panerai': {
         'Luminor': '* 202 207',
@@ -436,10 +446,10 @@ FAMILY_PREFIXES = {
         'Cubitus': '58 7128',
         'Golden Ellipse': '37 573',
         'Gondolo': '497 509 5111 5124 5200 704 709',
-        'Grand Complications': '* 500 501 505 5073 5074 5078 5079 510 5140 5159 5160 5178 5236 594 595 597 6002 700 714',
+        'Grand Complications': '1 2 3 5 500 501 505 5073 5074 5078 5079 510 5140 5159 5160 5178 5236 594 595 597 6 6002 700 714',
         'Nautilus': '57 581 598 599 7 711',
         'Twenty~4': '4 73',
-        None: '9',
+        None: '*',
     },
     'Richard Mille': {
         'Tonneau': '*',
@@ -449,7 +459,7 @@ FAMILY_PREFIXES = {
         'Air-King': '690',
         'Cellini': '0 54',
         'Date': '5',
-        'Datejust': '* 6135|1 618 831 8341 8343 8344 838',
+        'Datejust': '6 6135|1 618 8 831 8341 8343 8344 838',
         'Datejust II': '6300|11 6333|11 6334|11',
         'Day-Date': '18 80 813 820 823 83 8388 8389',
         'Day-Date II': '8206|21 8235|21 8238|21 8239|21',
@@ -466,6 +476,7 @@ FAMILY_PREFIXES = {
         'Sky-Dweller': '61 6235 6238|3 6239 69',
         'Submariner': '40 66',
         'Yacht-Master': '662 665 668 86',
+        None: '*',
     },
     'TAG Heuer': {
         '2000 Series': 'CK CN WN',
@@ -473,7 +484,7 @@ FAMILY_PREFIXES = {
         'Alter Ego': 'WP',
         'Aquaracer': 'CAF CAJ CAK CAN CAP CAY CBP W',
         'Autavia': 'CBE WBE',
-        'Carrera': '* SBF8A801411FT608 SBF8A801411FT61 SBF8A801611FT607 WAR WAS WBG WBK WBN WD WV',
+        'Carrera': 'C S SBF8A801411FT608 SBF8A801411FT61 SBF8A801611FT607 WAR WAS WBG WBK WBN WD WV',
         'Connected': 'SA SBF8A80138 SBF8A8014 SBF8A801611 SBG',
         'Formula 1': 'CA1 CAC CAH CAU CAZ CBZ WA1 WAC WAH WAU WAZ WBJ WBY',
         'Grand Carrera': 'CAV WAV',
@@ -484,6 +495,7 @@ FAMILY_PREFIXES = {
         'S/el': 'WG',
         'Silverstone': 'CAM',
         'Targa Florio': 'CX',
+        None: '*',
     },
     'Tudor': {
         '1926': '9',
@@ -504,7 +516,8 @@ FAMILY_PREFIXES = {
         'Pelagos': '25',
         'Ranger': '799',
         'Royal': '28',
-        'Style': '*',
+        'Style': '1',
+        None: '*',
     },
     'Ulysse Nardin': {
         'Diver': '11831',
@@ -519,12 +532,13 @@ FAMILY_PREFIXES = {
         'Historiques': '110 31 331 42 50 820 861',
         'Les Cabinotiers': '20 30135000R 66 760 9',
         'Malte': '30 8151 816 822',
-        "Métiers d'Art": '* 24 4707 7600U 8202',
+        "Métiers d'Art": '1 24 3 4707 7 7600U 8 8202',
         'Overseas': '12 2 4 4600V 4605V 5 6000V 77 79',
         'Patrimony': '11 141 3011 40 41 431 81 8153 8159 85 8602',
         "Quai de l'Ile": '4500S',
         'Traditionnelle': '1405 25 4010T 402 4305 4307 43172 471 472 5000T 51 54 6 801 815 821 8257 827 83 852 8606 87 89',
         'Égérie': '4605 4606 80 8016',
+        None: '*',
     },
     'Zenith': {
         'Academy': '1822',
@@ -533,9 +547,9 @@ FAMILY_PREFIXES = {
         'Defy': '0392 04 10 169 189 229 3 4 8 9',
         'Defy Extreme': '0391 1091 8791 9591 9592 9596',
         'Defy Skyline': '039 06 1694 4993',
-        'El Primero': '* 03228 03241 0333 102 1621 18 2220 2221 24 452 953 96',
+        'El Primero': '0 03228 03241 0333 102 1621 18 2220 2221 24 452 5 7 953 96',
         'Elite': '03201 03202 03212 0322 0323 0331006 1 18201 18227 18229 1823 1831006 22 2232',
         'Pilot': '03224 0324 034 042 05 11 1824 2 494 872 952',
-        None: '030 03A 03L 10A 97A 97T',
+        None: '* 030 03A 03L 10A 97A 97T',
     },
 }

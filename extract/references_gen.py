@@ -9,7 +9,9 @@ CATALOGUE defaults to ../shared/datasets/catalog/reference_catalog.csv (brand, f
 the dev sets to ../shared/datasets/{fr,real}-dev.jsonl.
 FAMILY_PREFIXES is a compressed prefix trie: a prefix is listed only where the family most references
 under it belong to differs from its parent prefix's family; branches seen fewer than MIN_SUPPORT times
-are dropped, so the table learns numbering ranges instead of memorising single references.
+are dropped, so the table learns numbering ranges instead of memorising single references. A brand whose
+biggest family holds less than half its references gets no family for numbers outside the listed
+prefixes (a guess right less often than not costs more than no answer).
 """
 import collections
 import csv
@@ -104,7 +106,9 @@ def compress(items: list) -> dict:
     out = {}
 
     def visit(prefix, group, parent_family):
-        family = collections.Counter(f for _k, f in group).most_common(1)[0][0]
+        family, count = collections.Counter(f for _k, f in group).most_common(1)[0]
+        if not prefix and count < len(group) / 2:
+            family = "-"                                 # no family has most of the brand: guess none
         if family != parent_family:
             out[prefix] = family
         children = collections.defaultdict(list)
