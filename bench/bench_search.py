@@ -24,7 +24,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from extract import Extraction, Listing, LISTING_FIELDS, extract  # noqa: E402
-from store import EMBEDDING_TEXTS, SearchFilters, StoredMessage, index, open_embedder, search  # noqa: E402
+from store import EMBEDDING_TEXTS, SearchFilters, StoredMessage, index, open_embedder, read_query, search  # noqa: E402
 from store.sqlite_store import SQLiteStore  # noqa: E402
 
 SHARED = ROOT.parent / "shared" / "datasets"
@@ -112,15 +112,20 @@ def evaluate(store, embedder, queries: list[dict]) -> list[dict]:
 
 
 def right_listing(query: str, hits, relevant: set) -> list[bool]:
-    """For a query naming a model: does each relevant hit show a listing of that model (and not
-    another watch of the same message)?"""
-    wanted = next(iter(extract(query).listings), None)
-    if wanted is None or not wanted.model:
+    """For a query naming a model: does each relevant hit show a listing of that model family (and
+    not another watch of the same message)? Families compare as the extraction scorer does: one
+    name, letters and digits only, contained in the other."""
+    wanted = read_query(query, SearchFilters())[0].model
+    if not wanted:
         return []
-    family = "".join(c for c in wanted.model.lower() if c.isalnum())
+    family = alnum(wanted)
     return [bool(hit.listing and hit.listing.model and
-                 family in "".join(c for c in hit.listing.model.lower() if c.isalnum()))
+                 (family in alnum(hit.listing.model) or alnum(hit.listing.model) in family))
             for hit in hits if hit.message_id in relevant]
+
+
+def alnum(text: str) -> str:
+    return "".join(c for c in text.lower() if c.isalnum())
 
 
 def summary(results: list[dict]) -> tuple[float, float, float]:

@@ -159,11 +159,15 @@ def listing_words(listing: Listing) -> str:
 
 
 def span_text(message: StoredMessage, listing: Listing | None) -> str:
-    """A listing's own words: its span when the message names several watches, else the message."""
+    """A listing's own words when the message names several watches: the lines its span touches
+    (a stock list gives a watch a line: its price, dial and condition are there, not in the span
+    that names it); else the whole message."""
     text = message.text or ""
-    if listing is not None and listing.span and len(message.extraction.listings) > 1:
-        return text[listing.span[0]:listing.span[1]]
-    return text
+    if listing is None or not listing.span or len(message.extraction.listings) < 2:
+        return text
+    start = text.rfind("\n", 0, listing.span[0]) + 1
+    end = text.find("\n", listing.span[1])
+    return text[start:] if end < 0 else text[start:end]
 
 
 def embedding_text(message: StoredMessage, listing: Listing | None) -> str:
