@@ -168,6 +168,7 @@ SIZE_RE = re.compile(r"""
     (?: \s? (?P<mm>mm) (?![a-z])              # 40mm / 41 mm / 45MM
       | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
 """, re.VERBOSE | re.IGNORECASE)
+SIZE_CUE_RE = re.compile(r"(?:taille|diam[èe]tre|size|case|bo[îi]tier)\s*[:=]?\s*\Z", re.IGNORECASE)  # "taille 41"
 WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")   # ≤ 3 words between
 
 
@@ -477,7 +478,8 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message) -> N
             continue
         index = next(k for k, bound in enumerate(bounds) if attr.start < bound)
         if attr.field == "bare_size":
-            if not size_follows_model(text, watches[index], attr):
+            if not (size_follows_model(text, watches[index], attr)
+                    or SIZE_CUE_RE.search(text, max(0, attr.start - 14), attr.start)):
                 continue
             attr = attr._replace(field="size_mm")
         facts[index].add(attr, text, line_end)

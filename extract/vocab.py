@@ -218,7 +218,7 @@ CONDITIONS = {
                   r"mint(?!\ (?:green|gr[üu]n|dial|colou?r|vert|blue|bleu))",
                   r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
                   r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
-                  r"pristine", r"(?:9|9[.,]5)/10"),
+                  r"pristine", r"(?:9|9[.,]5)/10", r"tr[èe]s\ bon(?:ne)?(?!\ (?:prix|deal|plan|vendeur))"),
     "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand[\ -]new", r"new\ old\ stock", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
             r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
             r"unworn", r"unused", r"nos", r"jamais\ port[ée]e?s?",
@@ -237,8 +237,17 @@ NEW_AS_ADJECTIVE = r"(?<![A-Za-z])(?:the|a|my|this|your|their|his|her|le|la|nouv
 
 # ── Box and papers ───────────────────────────────────────────────────────────────────
 # (phrase, box, papers); None leaves the field as it was. Longest phrases win at a position.
+_BOX = r"(?:box|bo[îi]te|coffret|[ée]crin)"
+_PAPERS = r"(?:papers?|papiers?|cards?|cartes?|warranty|garantie)"
+_YES = r"(?:\ ?[:=]\ ?(?:yes|oui|y|included|incluse?|ok)|\ ?[:=]?\ ?(?:✅|✔️?|☑️?))"     # "Box: yes", "Box ✅"
+_NO = r"(?:\ ?[:=]\ ?(?:no|non|n|none|aucune?|missing)|\ ?[:=]?\ ?(?:❌|✖️?|✗))"     # "Papiers : non"
 BOX_PAPERS = (
     (r"m[êe]me\ sans\ (?:bo[îi]te|papiers?)", None, None),           # a wanted post's tolerance
+    (r"bracelet\ (?:d'origine\ )?complet|full\ links", None, None),  # all the links, not a full set
+    (r"(?:je|tu|il|on)\ compl[èe]te", None, None),                     # "je complète": adds cash
+    (_BOX + _YES, True, None), (_BOX + _NO, False, None),
+    (_PAPERS + _YES, None, True), (_PAPERS + _NO, None, False),
+    (r"(?:montre|set)\ compl[èe]te?|compl[èe]te?(?=\s*(?:$|[,.;!)]))", True, True),  # "complète, 6.5k"
     (r"(?:peu\ importe|no\ matter)", None, None),
     (r"full[\ -]?(?:set|kit|package)", True, True),
     (r"complete\ set", True, True),
