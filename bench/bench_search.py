@@ -5,9 +5,12 @@
     python bench/bench_search.py --compare            # every embedded-text choice side by side
     python bench/bench_search.py --misses             # queries below full recall, with what came first
 
+tests/data/queries.jsonl (86 queries) is the set the ranking weights were measured on;
+tests/data/queries-holdout.jsonl (23) was written afterwards and never tuned on.
+
 Corpora: fr-dev (tests/data/fr-dev.jsonl, else ../shared/datasets/fr-dev.jsonl) and real-dev (only read
 from ../shared/datasets/, skipped when absent). Both go into one store, so each query has the other
-corpus as distractors. Queries: tests/data/queries.jsonl, {"query", "filters", "relevant": ["fr-dev:74",
+corpus as distractors. Queries: tests/data/queries*.jsonl, {"query", "filters", "relevant": ["fr-dev:74",
 ...]}: a relevant id is a corpus and a 1-based line. Relevance is per message (a message's listings count
 once). recall@10 = relevant messages in the first 10 distinct messages / min(10, relevant); MRR = mean of
 1/rank of the first relevant message (0 when none in the first 10). "right listing shown": for queries
@@ -155,7 +158,9 @@ def run(messages, queries, text_for, show_misses=False) -> tuple[float, float, f
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "data" / "queries.jsonl")
+    parser.add_argument("--queries", type=Path, nargs="+",
+                        default=sorted((ROOT / "tests" / "data").glob("queries*.jsonl")),
+                        help="query files (default: every tests/data/queries*.jsonl, each reported)")
     parser.add_argument("--labels", action="store_true", help="read the corpus from its labels")
     parser.add_argument("--compare", action="store_true", help="measure every embedded-text choice")
     parser.add_argument("--misses", action="store_true", help="print queries below full recall")
@@ -165,13 +170,16 @@ def main(argv=None) -> None:
 
     started = time.perf_counter()
     messages = load_messages(args.labels)
-    queries = load_queries(args.queries, {m.message_id.split(":")[0] for m in messages})
-    print(f"# {len(messages)} messages, {len(queries)} queries, corpus read by "
-          f"{'labels' if args.labels else 'extract()'}")
+    present = {m.message_id.split(":")[0] for m in messages}
+    query_sets = {path.name: load_queries(path, present) for path in args.queries}
+    print(f"# {len(messages)} messages, corpus read by {'labels' if args.labels else 'extract()'}; "
+          + ", ".join(f"{name}: {len(qs)} queries" for name, qs in query_sets.items()))
     choices = EMBEDDING_TEXTS if args.compare else {args.embed: EMBEDDING_TEXTS[args.embed]}
     for name, text_for in choices.items():
-        recall, mrr, right = run(messages, queries, text_for, args.misses)
-        print(f"{name:<20} recall@{K} {recall:.3f}   MRR {mrr:.3f}   right listing shown {right:.3f}")
+        for set_name, queries in query_sets.items():
+            recall, mrr, right = run(messages, queries, text_for, args.misses)
+            print(f"{name:<20} {set_name:<24} recall@{K} {recall:.3f}   MRR {mrr:.3f}   "
+                  f"right listing shown {right:.3f}")
     print(f"# {time.perf_counter() - started:.1f} s")
 
 
