@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, LANGE_FAMILY,
+    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, HAND_PREFIXES,
     NOT_REFERENCE_PREFIXES,
     NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS, REFERENCE_WORDS, ROLEX_CORE_FAMILY,
     ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES, SPACED_SHAPES,
@@ -149,8 +149,9 @@ def _family(brand: str, ref: str) -> str | None:
             return collection
     if brand == "Omega" and re.fullmatch(r"1\d{2}\.\d{3,4}(?:-\d{2})?", ref):
         return OMEGA_VINTAGE.get(ref[:3])
-    if brand == "A. Lange & Söhne" and key[:3] in LANGE_FAMILY:
-        return LANGE_FAMILY[key[:3]]
+    hand = brand in HAND_PREFIXES and _longest_prefix(HAND_PREFIXES[brand], key)
+    if hand:
+        return hand
     if brand in ("Richard Mille", "Grand Seiko"):
         return None                                   # labels name these by reference only
     if brand == "Tudor":

@@ -201,8 +201,24 @@ CARTIER_COLLECTIONS = {
 OMEGA_VINTAGE = {"105": "Speedmaster", "145": "Speedmaster", "165": "Seamaster", "166": "Seamaster",
                  "167": "Constellation", "168": "Constellation", "176": "Seamaster"}
 
-# ── A. Lange & Söhne: the Datograph, which the catalogue files under other lines ─────────────────────
-LANGE_FAMILY = {"403": "Datograph", "405": "Datograph", "410": "Datograph"}
+# ── families by reference prefix, hand-written: makers the catalogue lacks, and lines it files elsewhere
+# brand -> {prefix of the reference's letters and digits: family}; the longest prefix wins.
+HAND_PREFIXES = {
+    "A. Lange & Söhne": {"403": "Datograph", "405": "Datograph", "410": "Datograph"},
+    "Seiko": {"SBSA": "Seiko 5 Sports", "SRPD": "Seiko 5 Sports", "SRPE": "Seiko 5 Sports",
+              "SRPK": "Seiko 5 Sports", "SSK": "Seiko 5 Sports", "SNK": "Seiko 5", "SNZG": "Seiko 5",
+              "SNXS": "Seiko 5", "SRPJ": "Seiko 5", "SARX": "Presage", "SRPB": "Presage", "SSA": "Presage",
+              "SBDC": "Prospex", "SBDX": "Prospex", "SLA": "Prospex"},
+    "Hamilton": {"H69": "Khaki Field", "H70": "Khaki Field", "H68": "Khaki Field", "H77": "Khaki Navy",
+                 "H82": "Khaki Navy", "H32": "Jazzmaster", "H42": "Jazzmaster", "H24": "Ventura"},
+    "Tissot": {"T137": "PRX", "T120": "Seastar", "T127": "Gentleman", "T006": "Le Locle", "T129": "Classic Dream",
+               "T101": "PR 100"},
+    "Longines": {"L3781": "HydroConquest", "L3782": "HydroConquest", "L3783": "HydroConquest",
+                 "L3740": "HydroConquest", "L3742": "HydroConquest", "L3810": "Spirit", "L3811": "Spirit",
+                 "L3802": "Spirit", "L3812": "Spirit", "L3774": "Legend Diver", "L2793": "Master Collection",
+                 "L2673": "Master Collection", "L4709": "La Grande Classique", "L4209": "La Grande Classique",
+                 "L4512": "La Grande Classique", "L3728": "Conquest V.H.P.", "L3716": "Conquest V.H.P."},
+}
 
 # ── Patek Philippe: the four digits a dealer knows ───────────────────────────────────────────────────
 # A bare four-digit number is Patek's only when it is one of these (5711 alone is read as a reference;
