@@ -570,6 +570,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
 
 MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
 NOT_A_MODEL_RE = re.compile(words(*NOT_A_MODEL) + r"\Z", re.IGNORECASE)
+PLAIN_WORDS = FRENCH | ENGLISH                       # the language's own words name no model
 
 
 def model_after_brand(text: str, w: Watch, stops) -> str | None:
@@ -583,8 +584,9 @@ def model_after_brand(text: str, w: Watch, stops) -> str | None:
     while len(taken) < 3:
         m = MODEL_WORD_RE.match(text, pos, limit)
         if not m or "\n" in text[pos:m.start(1)] or NOT_A_MODEL_RE.match(m.group(1)) or \
+                m.group(1).lower().translate(FOLD_ACCENTS) in PLAIN_WORDS or \
                 any(ch in text[pos:m.start(1)] for ch in ",|(/!"):
-            break
+            break                                    # "Omega en parfait état": no model named
         taken.append(m.group(1).rstrip("."))
         pos = m.end()
     return " ".join(taken) or None
