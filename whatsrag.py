@@ -65,6 +65,7 @@ class Config:
     phone_number_id: str | None = None      # WHATSAPP_PHONE_NUMBER_ID: the business number replies come from
     openai_api_key: str | None = None       # OPENAI_API_KEY: OpenAI embeddings instead of the local embedder
     embedding_model: str = "text-embedding-3-small"     # EMBEDDING_MODEL
+    embedding_dim: int = 512                # EMBEDDING_DIM: vector size; Supabase's schema.sql must match
     supabase_url: str | None = None         # SUPABASE_URL: listings in Supabase instead of local SQLite
     supabase_key: str | None = None         # SUPABASE_SERVICE_ROLE_KEY, else SUPABASE_ANON_KEY
     supabase_key_is_anon: bool = False
@@ -119,6 +120,7 @@ class Config:
             access_token=text("WHATSAPP_ACCESS_TOKEN"), phone_number_id=text("WHATSAPP_PHONE_NUMBER_ID"),
             openai_api_key=text("OPENAI_API_KEY"),
             embedding_model=text("EMBEDDING_MODEL", cls.embedding_model),
+            embedding_dim=number("EMBEDDING_DIM", int, cls.embedding_dim, 8, 4096),
             supabase_url=text("SUPABASE_URL"),
             supabase_key=service_key or text("SUPABASE_ANON_KEY"),
             supabase_key_is_anon=not service_key and bool(text("SUPABASE_ANON_KEY")),
@@ -519,7 +521,7 @@ def open_service(config: Config, *, workers: bool = True) -> Service:
                       listings.open_store(config.db_path, config.supabase_url, config.supabase_key,
                                           timeout=config.outbound_timeout),
                       listings.open_embedder(config.openai_api_key, config.embedding_model,
-                                             timeout=config.outbound_timeout))
+                                             timeout=config.outbound_timeout, dim=config.embedding_dim))
     service.answerer = open_answerer(config)
     install_replies(service)
     if workers:
