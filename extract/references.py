@@ -46,6 +46,10 @@ SPACED_PREFIX_RE = re.compile(r"""
     (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
     [\ \-] \Z                                # a maker's prefix a space may split from its number
 """, re.VERBOSE | re.IGNORECASE)
+SUFFIX_APART_RE = re.compile(rf"""
+    \ (?-i: {_words(sorted({x for x in ROLEX_SUFFIXES if len(x) > 1} | {"ST", "OR", "BA", "BC", "PT", "TI", "CE"}))} )
+    (?![A-Za-z0-9])                          # a maker's letters a space keeps from their number (116610 LN)
+""", re.VERBOSE)
 REF_PREFIX_RE = re.compile(r"""
     (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
 """, re.VERBOSE | re.IGNORECASE)
@@ -332,6 +336,11 @@ def _tokens(text: str):
             ref_word = REF_PREFIX_RE.match(text, start, first)
             if ref_word:
                 start = ref_word.end()               # `Ref.16710`: the word is context, not reference
+        elif 5 <= end - start <= 6 and text[start:end].isdigit():
+            apart = SUFFIX_APART_RE.match(text, end)
+            if apart:                                # `116610 LN`, `15500 ST`: one reference
+                yield start, apart.end(), text[start:apart.end()].replace(" ", "")
+                continue
         yield start, end, text[start:end]
 
 

@@ -23,6 +23,8 @@ FOUND = [
     ("Vends ma Kermit 16610LV de 2004", [("16610LV", "Rolex", "Submariner")]),
     ("Rolex Submariner 16610 de 1999", [("16610", "Rolex", "Submariner")]),
     ("Rolex Sub 14060M 2005 montre seule 7,5k", [("14060M", "Rolex", "Submariner")]),
+    ("Rolex 116610 LN 2018", [("116610LN", "Rolex", "Submariner")]),        # the suffix a space apart
+    ("AP 15500 ST bleu", [("15500ST", "Audemars Piguet", "Royal Oak")]),
     ("Dispo Rolex Explorer 40 224270 N10/2024 FS 8,4k", [("224270", "Rolex", "Explorer")]),
     ("WTS Rolex GMT Master II 126710GRNR Bruce Wayne 2024", [("126710GRNR", "Rolex", "GMT-Master II")]),
     ("Rolex Daytona 6263 Paul Newman", [("6263", "Rolex", "Daytona")]),
