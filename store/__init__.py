@@ -82,6 +82,9 @@ class SearchQuery:
     embedder: str | None = None     # the Embedder.name of the query vector: other rows score no vector
     words: str | None = None        # the text without its price bounds ('Pepsi sous 15k' -> 'Pepsi'),
                                     # what word indexes look for (None: the whole text)
+    condition: str | None = None    # 'Submariner neuve' -> 'new'
+    year: int | None = None
+    type: str | None = None         # 'cherche ...' -> 'wanted': the sellers are what the dealer wants
 
     @property
     def word_text(self) -> str:
@@ -267,12 +270,14 @@ def read_query(text: str, filters: SearchFilters, embedder: str | None = None
     words = text
     for bound in reversed(bounds):
         words = words[:bound.span[0]] + " " + words[bound.span[1]:]
-    first = next(iter(extract(words).listings), None)
-    query = SearchQuery(text, first.brand if first else None, first.model if first else None,
-                        first.reference if first else None, embedder, words)
+    read = extract(words)
+    first = next(iter(read.listings), Listing())
+    query = SearchQuery(text, first.brand, first.model, first.reference, embedder, words,
+                        first.condition, first.year, read.type)
     for bound in bounds:
         filters = _with_bound(filters, bound)
-    return query, filters, f"{words}\n{listing_words(first)}" if first else words
+    described = listing_words(first)
+    return query, filters, f"{words}\n{described}" if described else words
 
 
 def _with_bound(filters: SearchFilters, bound: PriceBound) -> SearchFilters:

@@ -419,9 +419,12 @@ class Weights:
     model: float = 0.3        # same model family
     brand: float = 0.15       # same brand
     offer: float = 0.1        # a sale, wanted or trade: what a search is for (not a question or a chat)
+    detail: float = 0.1       # each of the query's condition and year the listing has
+    counterpart: float = 0.05 # a sale for a 'cherche ...' query, a wanted for a 'vends ...' one
 
 
 OFFERS = frozenset({"sale", "wanted", "trade"})
+COUNTERPART = {"wanted": "sale", "sale": "wanted"}     # who answers a query of that type
 
 
 def dot_with(query: Sequence[float]):
@@ -450,7 +453,10 @@ def rank(rows, words: dict[int, float], query: SearchQuery, vector: Sequence[flo
                  + w.reference * bool(q_ref and ref_key and (ref_key.startswith(q_ref) or q_ref.startswith(ref_key)))
                  + w.model * bool(q_model and model_key and (q_model in model_key or model_key in q_model))
                  + w.brand * bool(q_brand and brand_key == q_brand)
-                 + w.offer * (row[3] in OFFERS))
+                 + w.offer * (row[3] in OFFERS)
+                 + w.detail * ((query.condition is not None and row[12] == query.condition)
+                               + (query.year is not None and row[13] == query.year))
+                 + w.counterpart * (COUNTERPART.get(query.type) == row[3]))
         scored.append((score, row[5], row))
     scored.sort(key=lambda item: (item[0], item[1]), reverse=True)
     return [hit(row, score) for score, _, row in scored[:limit]]

@@ -241,3 +241,24 @@ def test_brand_and_model_filters_accept_the_names_dealers_use(store):
     assert set(ids(search(store, embedder, "", SearchFilters(brand="PATEK")))) == {"m-two"}
     assert ids(search(store, embedder, "", SearchFilters(model="Speedy"))) == ["m-speedy"]
     assert ids(search(store, embedder, "", SearchFilters(brand="Nobody Watches"))) == []
+
+
+def test_the_condition_and_year_asked_for_rank_first(tmp_path):
+    store = open_store(tmp_path / "d.db")
+    worn = message("m-worn", "Vends Submariner 124060 état d'usage 2019",
+                   Listing("Rolex", "Submariner", "124060", condition="used", year=2019), timestamp=1_700_000_100)
+    new = message("m-new", "Vends Submariner 124060 neuve 2024",
+                  Listing("Rolex", "Submariner", "124060", condition="new", year=2024))
+    index(store, open_embedder(), [worn, new])
+    assert ids(search(store, open_embedder(), "Submariner neuve")) == ["m-new", "m-worn"]
+    assert ids(search(store, open_embedder(), "Submariner 2019")) == ["m-worn", "m-new"]
+
+
+def test_a_wanted_query_puts_sellers_first(tmp_path):
+    store = open_store(tmp_path / "w.db")
+    buyer = message("m-buyer", "Cherche Daytona 116500LN", Listing("Rolex", "Daytona", "116500LN"),
+                    type_="wanted", timestamp=1_700_000_100)
+    seller = message("m-seller", "Vends Daytona 116500LN", Listing("Rolex", "Daytona", "116500LN"))
+    index(store, open_embedder(), [buyer, seller])
+    assert ids(search(store, open_embedder(), "cherche Daytona 116500LN"))[0] == "m-seller"
+    assert ids(search(store, open_embedder(), "vends Daytona 116500LN"))[0] == "m-buyer"
