@@ -73,6 +73,8 @@ def _word_lexicon() -> Lexicon:
     spellings = [(spelling, canon) for canon, names in BRANDS.items() for spelling in (names or (canon,))]
     spellings.sort(key=lambda pair: len(pair[0]), reverse=True)          # longest spelling first
     rows = [(rf"(?<![A-Za-zÀ-ÿ0-9]){loose(s)}(?![A-Za-zÀ-ÿ])", (("brand", canon),)) for s, canon in spellings]
+    rows += [(rf"(?<![A-Za-z0-9&])(?-i:{re.escape(short)})(?![A-Za-z&])", (("brand", canon),))  # "AP", not "ap"
+             for short, canon in sorted(BRAND_ABBREVIATIONS.items(), key=lambda kv: len(kv[0]), reverse=True)]
     rows += [(bounded(phrase), (("condition", value), ("box_papers", (True, None))))
              for phrase, value in NEW_IN_BOX]
     any_movement = words(*[p for ps in MOVEMENTS.values() for p in ps])
@@ -92,10 +94,6 @@ def _word_lexicon() -> Lexicon:
 
 
 WORD_LEXICON = _word_lexicon()
-ABBREVIATION_LEXICON = Lexicon([
-    (rf"(?<![A-Za-z0-9&]){re.escape(short)}(?![A-Za-z&])", canon)       # "AP-HK" reads, "APR" does not
-    for short, canon in sorted(BRAND_ABBREVIATIONS.items(), key=lambda kv: len(kv[0]), reverse=True)],
-    flags=0)
 
 
 def scan_words(text: str) -> dict[str, list]:
@@ -104,7 +102,6 @@ def scan_words(text: str) -> dict[str, list]:
     for start, end, facts in WORD_LEXICON.scan(text):
         for kind, value in facts:
             by_kind.setdefault(kind, []).append((start, end, value))
-    by_kind.setdefault("brand", []).extend(ABBREVIATION_LEXICON.scan(text))
     return by_kind
 
 
