@@ -6,7 +6,8 @@
 Reads the dev sets (tests/data/fr-dev.jsonl, and ../shared/datasets/real-dev.jsonl when present),
 repeats them to the asked number of messages, and times extract() over all of them, after one
 warm-up pass. Prints the import (regex compile) time, then for each round and the best: msgs/s by
-the wall clock and per CPU-second of this process (the one-core figure on a shared machine).
+the wall clock and per CPU-second of this process (the one-core figure on a shared machine), and
+a plain-loop rate of the core, to compare figures taken on machines of different speed or load.
 """
 import argparse
 import json
@@ -29,6 +30,15 @@ def load_texts() -> list[str]:
     if not texts:
         sys.exit("no dev set found")
     return texts
+
+
+def loop_rate(n: int = 2_000_000) -> float:
+    """Millions of plain Python additions per CPU-second: how fast this core is right now, so
+    figures from a busy shared machine can be compared with a quiet one."""
+    started, total = time.process_time(), 0
+    for i in range(n):
+        total += i
+    return n / (time.process_time() - started) / 1e6
 
 
 def main() -> None:
@@ -57,6 +67,7 @@ def main() -> None:
               f"{rate:,.0f} msgs/s wall, {cpu_rate:,.0f} msgs per CPU-second")
     print(f"best: {best:,.0f} msgs/s wall, {best_cpu:,.0f} msgs per CPU-second (one core; the wall "
           f"figure drops when other processes share the core) over {len(texts)} distinct dev messages")
+    print(f"this core now: {loop_rate():.1f} M plain Python additions per CPU-second (compare machines with it)")
 
 
 if __name__ == "__main__":
