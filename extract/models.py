@@ -60,12 +60,21 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
             node = node.setdefault(unit, {})
         node[""] = {}                              # an alias ends here
 
+    def merge(into: dict, other: dict) -> dict:
+        for unit, child in other.items():
+            merge(into.setdefault(unit, {}), child)
+        return into
+
     def emit(node: dict, after_first: str = "") -> str:
         ends = "" in node
+        sep = node.pop(_SEP, None)
+        if sep is not None:                        # `Sea Dweller` and `Seamaster` share one path: a
+            merge(node, sep)                       # separator is optional anywhere one alias has it,
         branches = [unit + after_first + emit(child) for unit, child in node.items() if unit]
-        if not branches:
+        if not branches:                           # so re's first-match order cannot cut a name short
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+        body = _SEP + body if sep is not None else body
         return "(?:" + body + ")?" if ends else body   # where an alias ends: go on if it can, else stop
     if fold:                                       # lower-case aliases: most letters may start one
         return _BEFORE + emit(trie)

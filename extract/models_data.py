@@ -28,12 +28,12 @@ MODELS = {
     "Rolex": """
         Submariner: Submariner; Submariner Date; Submariner No Date; Sub Date; No Date Sub; ~Sub; Subby;
             Submariner Hulk; ~Hulk; ~Kermit; ~Starbucks; ~Cermit; ~Bluesy; ~Smurf; ~Cookie Monster; Big Sub;
-            Red Sub; Meters First
+            Red Sub; Meters First; *Submarine; Submarine Date; Submarinr; Submarnier
         GMT-Master II: GMT-Master II; GMT Master 2; GMTII; GMT-Master; ~GMT; ~Pepsi; ~Batman; ~Batgirl; ~Sprite;
             ~Root Beer; ~Rootbeer; ~Coke; ~Bruce Wayne; ~Destro; ~Guinness; ~Lefty; Fat Lady
         Daytona: Daytona; Cosmograph Daytona; Cosmograph; Paul Newman; Rainbow Daytona; *Le Mans;
-            John Mayer; Panda Daytona; *Panda; Tona; Zenith Daytona; *Rainbow
-        Datejust: Datejust; Date Just; =DJ; ~Wimbledon; Datejust 41; Datejust 36; Datejust II; =DJ41; =DJ36;
+            John Mayer; Panda Daytona; *Panda; Tona; Zenith Daytona; *Rainbow; Daytonna
+        Datejust: Datejust; Date Just; Date-Just; Datejuste; =DJ; ~Wimbledon; Datejust 41; Datejust 36; Datejust II; =DJ41; =DJ36;
             =DJII; Thunderbird
         Datejust Turn-O-Graph: Turn-O-Graph; Datejust Turn-O-Graph; Turnograph
         Lady-Datejust: Lady-Datejust; Lady Datejust; =LDJ
@@ -58,7 +58,7 @@ MODELS = {
         Date: ^Date
     """,
     "Omega": """
-        Speedmaster: Speedmaster; Speedy; Moonwatch; Speedmaster Moonwatch; Speedy Pro; Speedy Moonwatch;
+        Speedmaster: Speedmaster; Speedy; Moonwatch; Moon Watch; Speedmater; Speedmastre; Speedmaster Moonwatch; Speedy Pro; Speedy Moonwatch;
             Snoopy; Dark Side of the Moon; =DSOTM; Speedmaster '57; Speedmaster 57; Speedy Tuesday;
             Speedmaster Professional Moonwatch; Speedmaster Pro; Speedmaster Automatic; Speedmaster Date;
             Speedmaster Mark II; Speedmaster Mark 40; Speedmaster Triple Date; Speedmaster Chronoscope;
@@ -69,7 +69,7 @@ MODELS = {
         Speedmaster Broad Arrow: Speedmaster Broad Arrow; Broad Arrow
         Speedmaster X-33: Speedmaster X-33; X-33
         Speedmaster Skywalker X-33: Skywalker X-33; Speedmaster Skywalker X-33; Skywalker
-        Seamaster: Seamaster; Seamaster Professional; Seamaster Bond; Seamaster 120; Seamaster 120M;
+        Seamaster: Seamaster; Sea Master; Seamaster Professional; Seamaster Bond; Seamaster 120; Seamaster 120M;
             Seamaster 300; Seamaster Cosmic; Seamaster De Ville; Seamaster Chronograph; Seamaster 600;
             Seamaster Railmaster; Seamaster 30; Seamaster Automatic
         Seamaster 300M: Seamaster 300M; Seamaster 300 M; =SMP; =SMP300; Seamaster Professional 300M
@@ -97,8 +97,8 @@ MODELS = {
         Millenary: Millenary
     """,
     "Patek Philippe": """
-        Nautilus: Nautilus; Nauti; Nautilus Jumbo
-        Aquanaut: Aquanaut; Aquanaut Travel Time; Aquanaut Luce
+        Nautilus: Nautilus; Nauti; Nautilus Jumbo; Nautilius; Nautlius; Nautillus
+        Aquanaut: Aquanaut; Aquanaut Travel Time; Aquanaut Luce; Aquanot; Acquanaut
         Calatrava: Calatrava; Clous de Paris
         Complications: Complications; @Annual Calendar; @World Time; @Worldtimer; @Travel Time
         Grand Complications: Grand Complications; @Perpetual Calendar; @Minute Repeater; @Split Seconds

@@ -87,6 +87,9 @@ FOUND = [
     ("AP Jumbo 15202ST", [("Audemars Piguet", "Royal Oak")]),
     ("TAG Heuer Monaco Le Mans edition", [("TAG Heuer", "Monaco")]),
     ("Seiko MM300 SBDX017", [("Seiko", "Marinemaster")]),
+    ("Omega Sea Master 300", [("Omega", "Seamaster")]),          # and `Sea Dweller` does not cut it short
+    ("Vends Rolex Submarine 16610", [("Rolex", "Submariner")]),  # misspellings dealers make
+    ("Nautilius 5711", [("Patek Philippe", "Nautilus")]),
 ]
 
 
@@ -105,7 +108,7 @@ NOT_MODELS = [
     "Grant me a discount on the bold one",    # Fossil's and Movado's lines need their brand named
     "Quelqu'un a testé le nouveau tank de plongée ?",   # common words in lower case need their brand
     "Any pilot here? flying to Dubai", "I'm an explorer at heart", "monster truck", "panda express",
-    "The president is here", "DD meeting tomorrow", "RO at 2pm", "OP was right",   # and capitals need it too
+    "The president is here", "DD meeting tomorrow", "a submarine movie", "Dayton Ohio", "RO at 2pm", "OP was right",   # and capitals need it too
 ]
 
 
