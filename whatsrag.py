@@ -667,8 +667,16 @@ class WorkerPool:
                 log.error("worker cannot use the journal: %s", exc)
                 busy = False
             if not busy:
-                self._wakeup.wait(self.poll)
+                self._wakeup.wait(self._idle_seconds())
                 self._wakeup.clear()
+
+    def _idle_seconds(self) -> float:
+        """Until the next retry is due (a back-off shorter than the poll), at most `poll`."""
+        try:
+            due = self.service.journal.next_due()
+        except JournalError:
+            return self.poll
+        return self.poll if due is None else min(self.poll, max(due - time.time(), 0.05))
 
 
 # =============================================================================================
@@ -1561,7 +1569,10 @@ def cli_stats(args) -> int:
     config = Config.from_env()
     journal = Journal(config.db_path)
     try:
-        print(json.dumps(stats_report(journal), ensure_ascii=False, indent=2))
+        report = stats_report(journal)
+        report["parked_bodies"] = [{"body_id": body_id, "attempts": attempts, "last_error": error}
+                                   for body_id, attempts, error in journal.parked()]
+        print(json.dumps(report, ensure_ascii=False, indent=2))
     finally:
         journal.close()
     return 0
