@@ -461,7 +461,7 @@ def test_cli_replay_then_stats(tmp_path):
     stats = run_cli("stats", env=env)
     report = json.loads(stats.stdout)
     assert report["runtime_stats"]["messages_received"] == 12 and report["duplicates"] == 18
-    assert report["pending"] == 0 and report["parked"] == 0
+    assert report["pending"] == 0 and report["parked"] == 0 and report["parked_bodies"] == []
     bad = tmp_path / "bad.json"
     bad.write_text("[1, 2]")
     refused = run_cli("replay", str(bad), env=env)
@@ -513,3 +513,13 @@ def test_a_failure_reported_after_the_body_is_done_changes_nothing(tmp_path):
     assert journal.counts()["done"] == 1 and journal.claim() is None
     assert "processing_failures" not in journal.stats()
     journal.close()
+
+
+def test_the_pool_retries_a_short_back_off_without_waiting_for_its_poll(tmp_path):
+    service = unreachable_openai_service(make_config(tmp_path, max_attempts=3, retry_seconds=0.2))
+    service.pool = whatsrag.WorkerPool(service, 1, poll=3600)      # only the back-off can wake it
+    service.pool.start()
+    WSGIClient(whatsrag.App(service)).post_webhook(webhook_body(text_message("wamid.w1", SALE)))
+    wait_until(lambda: service.journal.counts()["parked"] == 1, timeout=30)
+    assert service.journal.parked()[0][1] == 3
+    service.close()
