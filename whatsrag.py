@@ -2,11 +2,12 @@
 """whatsrag: WhatsApp watch-market webhooks in, searchable listings out.
 
 One file, in the order data flows:
-    config -> records -> webhook core -> service & pipeline -> health & search -> HTTP -> CLI
+    config -> records -> webhook core -> service & pipeline -> chat import -> health & search
+    -> answers -> WhatsApp replies -> HTTP -> CLI
 A POST /webhook is checked (size, signature, JSON), its raw bytes committed to the SQLite journal, and
 answered 200; a pool of workers then parses each journalled body into frozen records, skips message ids
 already seen, reads every text with `extract`, and hands the messages to `store.index`. The same
-functions serve the HTTP routes, the CLI (`replay`, `stats`, `search`) and the tests.
+functions serve the HTTP routes, the CLI (`replay`, `stats`, `search`, `import`, `ask`) and the tests.
 """
 import argparse
 import contextlib
