@@ -89,6 +89,7 @@ def _word_lexicon() -> Lexicon:
     rows += [(bounded(phrase), ((kind, value),)) for phrase, kind, value in phrases]
     rows += [(bounded(phrase), (("box_papers", (box, papers)),)) for phrase, box, papers in BOX_PAPERS]
     rows += [(bounded(phrase), (("service", None),)) for phrase in SERVICE_WORDS]
+    rows += [(bounded(phrase), (("whole", None),)) for phrase in WHOLE_MESSAGE]
     rows += price_words()
     return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE)
 
@@ -356,7 +357,7 @@ SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS
 CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
 HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE)
-WHOLE_MESSAGE_RE = re.compile(rf"{words(*WHOLE_MESSAGE)}[\s:]*(?:\w+\s+){{0,2}}\Z", re.IGNORECASE)
+WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
 ACCESSORY_RE = re.compile(words(*ACCESSORIES), re.IGNORECASE)
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
@@ -415,7 +416,9 @@ class Section:
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
-                  language: str | None) -> list[tuple[Watch, dict]]:
+                  whole: list[int]) -> list[tuple[Watch, dict, "Section"]]:
+    """The listings of a message with what each one says; `whole`: where the words that speak for
+    the whole message ("tout en", "all") end."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     message = Facts()
     grouped = []                                    # (line span, watches)
@@ -460,18 +463,19 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                 for attr in line_attrs:             # the listing goes on: "Carte 2022, boîte et papiers"
                     last_listing[1].add(attr, text, end)
             continue
-        assign_line(text, watches, line_attrs, end, out, section, message)
+        assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
     return [(w, facts.under(sec.facts, message), sec) for w, facts, sec in out]
 
 
-def assign_line(text, watches, line_attrs, line_end, out, section, message) -> None:
+def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:
     """Each watch takes the attributes of its stretch; alternatives share their tail."""
     bounds = [w.start for w in watches[1:]] + [line_end]
     facts = [Facts() for _ in watches]
     for attr in line_attrs:
-        if WHOLE_MESSAGE_RE.search(text, max(0, attr.start - 24), attr.start):
-            message.add(attr, text, line_end)
+        if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
+                         for end in whole):
+            message.add(attr, text, line_end)       # "all full set", "tout en TBE"
             continue
         index = next(k for k, bound in enumerate(bounds) if attr.start < bound)
         if attr.field == "bare_size":
@@ -490,13 +494,10 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message) -> N
             for member in range(k, j):
                 for attr in tail:
                     facts[member].add(attr, text, line_end)
-                if not watches[member].brand and watches[k].brand:
-                    watches[member].anchors.insert(0, Anchor(watches[member].start, watches[member].start,
-                                                             watches[k].brand))
-            for member in range(k + 1, j + 1):
-                if not watches[member].brand and watches[k].brand:
-                    watches[member].anchors.insert(0, Anchor(watches[member].start, watches[member].start,
-                                                             watches[k].brand))
+            brand = watches[k].brand
+            for member in watches[k + 1:j + 1]:    # "SBGA211 ou SBGW231": one maker named
+                if brand and not member.brand:
+                    member.anchors.insert(0, Anchor(member.start, member.start, brand))
         k = j + 1
     for w, f in zip(watches, facts):
         copies = multiple(text, w)
@@ -719,7 +720,8 @@ def read(text: str) -> Extraction:
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm)
     context = message_context(norm, said, attributes, language)
-    found = read_listings(norm, anchors, attributes, language) if anchors else []
+    whole = [end for _s, end, _v in said.get("whole", ())]
+    found = read_listings(norm, anchors, attributes, whole) if anchors else []
     if not found:
         found = loose_listing(norm, attributes)
     def stops():
