@@ -14,7 +14,7 @@ from dataclasses import dataclass
 
 from extract import models
 from extract.references_data import (
-    CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, HAND_PREFIXES,
+    CALIBRE_AFTER_WORDS, CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES, HAND_PREFIXES,
     NOT_REFERENCE_PREFIXES,
     NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS, REFERENCE_WORDS, ROLEX_CORE_FAMILY,
     ROLEX_EXACT, ROLEX_EXCEPTIONS, ROLEX_SERIES, ROLEX_SUFFIXES, SERIAL_WORDS, SHAPES, SPACED_SHAPES,
@@ -75,8 +75,8 @@ NOT_AFTER_RE = re.compile(rf"""
       | ['’]\d )                             # 12'500
 """, re.VERBOSE | re.IGNORECASE)
 
-CALIBRE_AFTER_RE = re.compile(r"""
-    \s? (?: movement | mouvement | mvt | calibre | caliber | cal | kaliber )   # `ST1655 Movement`
+CALIBRE_AFTER_RE = re.compile(rf"""
+    \s? (?: {_words(CALIBRE_AFTER_WORDS)} )   # `ST1655 Movement`
     (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
 """, re.VERBOSE | re.IGNORECASE)
 

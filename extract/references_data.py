@@ -21,10 +21,9 @@ Read by extract/references.py (which builds its regexes from these tables at imp
 #   "named"   the shape's maker, unless the message names one other maker only: letter-led shapes that
 #             makers share (Breitling's M13313 is no Tudor, TAG's WAY2013 no Cartier);
 #   "rolex"   Rolex's when the number is one Rolex uses or carries a Rolex model suffix (LN, BLRO);
-#   "brand"   only when the message names the brand or one of its models (Lange's 191.032 is a price
-#             shape too; Seiko's 6139-6040 could be a phone number);
-#   "ref"     only right after a reference word (ref, réf, reference, #) or when the brand is named.
-# Order matters: the first shape that matches a token decides its brand.
+#   "brand"   only when the message names the brand or one of its models, or a reference word stands
+#             right before it (Lange's 191.032 is a price shape too; Seiko's 6139-6040 a phone number's).
+# Order matters: the first shape that matches a token, and whose need is met, decides its brand.
 SHAPES = (
     # Omega: 3.2.2.2.2.3 since 2008, 4.2.2 and 4.2 before (2254.50), 3.3 for vintage (166.003)
     ("Omega", r"\d{3}\.\d{2}\.\d{2}\.\d{2}\.\d{2}\.\d{3}", None),
@@ -116,15 +115,17 @@ NOT_REFERENCE_UNITS = (
 # open the next price (`116500 HKD 235,000`).
 CURRENCY_WORDS = "eur e euro euros usd usdt hkd chf gbp sgd aed jpy cad aud rmb cny".split()
 
-# Words right before or after a number that make it a calibre, not a reference (cal. 3135, 3186 movement).
+# Words right before a number that make it a calibre, not a reference (cal. 3135, ETA 2824)...
 CALIBRE_WORDS = (
     "cal calibre caliber kaliber calibro movement mouvement mvt mouv eta valjoux sellita unitas lemania"
 ).split()
+# ... and right after a code (ST1655 Movement), unless a number follows them (166.003 cal.565).
+CALIBRE_AFTER_WORDS = "movement mouvement mvt calibre caliber cal kaliber".split()
 # Calibres dealers name by their bare number (Speedy 3861, Planet Ocean 8500): never a reference alone.
 CALIBRE_NUMBERS = frozenset((
-    "3861 1861 1863 321 3135 3130 3235 3230 3285 3255 3186 3187 4130 4131 2236 3035 3085 3155 3175 1570 "
-    "1575 1520 1530 1560 8500 8800 8900 8906 9300 9900 9901 8806 2500 1120 1164 2824 2892 2836 7750 "
-    "7753 2893 5100 6497 6498 1861 324 240 215 315 9015 8215 4R36 7S26 6R15 6R35 9S65 9R65 3132 3131"
+    "3861 1861 1863 3135 3130 3131 3132 3235 3230 3285 3255 3186 3187 4130 4131 2236 3035 3085 3155 3175 "
+    "1570 1575 1520 1560 8500 8800 8806 8900 8906 9300 9900 9901 2500 1120 1164 2824 2836 2892 2893 "
+    "7750 7753 5100 6497 6498 9015 8215"
 ).split())
 # Words right before a bare number that make it a price or a phone number.
 PRICE_WORDS = (
