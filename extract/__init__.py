@@ -50,6 +50,8 @@ class Extraction:
 
 def extract(text: str) -> Extraction:
     """Read one message the way a dealer does (extract/parse.py has the flow)."""
+    if not isinstance(text, str):
+        raise TypeError(f"extract() reads a message's text (str), not {type(text).__name__}")
     return parse.read(text)
 
 

@@ -361,8 +361,6 @@ WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD
 ACCESSORY_RE = re.compile(words(*ACCESSORIES), re.IGNORECASE)
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
-LAST_NUMBER_RE = re.compile(r"(\d[\d.,' ]*\d|\d)[^\d]*\Z")
-WATCH_WORD_RE = re.compile(words("watch", "watches", "montre", "wristwatch", "timepiece"), re.IGNORECASE)
 
 
 @dataclass

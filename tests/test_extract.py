@@ -373,6 +373,12 @@ def test_odd_input_reads_to_an_extraction(text):
     assert isinstance(extract(text), Extraction)
 
 
+@pytest.mark.parametrize("value", [None, b"Vends Rolex", 8200, ["Vends Rolex"]])
+def test_what_is_not_text_is_refused_clearly(value):
+    with pytest.raises(TypeError, match="str"):
+        extract(value)
+
+
 def test_any_text_reads_to_a_consistent_extraction():
     """Seeded junk and spliced dev messages: every answer keeps the schema's invariants."""
     rng = random.Random(7)
