@@ -50,6 +50,10 @@ SUFFIX_APART_RE = re.compile(rf"""
     \ (?-i: {_words(sorted({x for x in ROLEX_SUFFIXES if len(x) > 1} | {"ST", "OR", "BA", "BC", "PT", "TI", "CE"}))} )
     (?![A-Za-z0-9])                          # a maker's letters a space keeps from their number (116610 LN)
 """, re.VERBOSE)
+DATE_BEFORE_RE = re.compile(r"""
+    (?<!\d) \d{1,2} [/.] (?:19|20)?\d{2}    # a card date (07/2025, 5/24) ...
+    [\ \t]+ \Z                               # ... right before: the number after it is the price column
+""", re.VERBOSE)
 REF_PREFIX_RE = re.compile(r"""
     (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
 """, re.VERBOSE | re.IGNORECASE)
@@ -258,8 +262,9 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # $12500, 8200€, 126000 HKD
     if CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
-    if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS):
-        return None, False                           # prix 5711, budget 126000, Speedy 3861
+    if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
+                        or DATE_BEFORE_RE.search(text, max(0, start - 12), start)):
+        return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
     ref_word = word in REFERENCE_WORD_SET
     if digits_only and len(token) == 4 and 1900 <= int(token) <= 2039 and not ref_word:
         return None, False                           # a year

@@ -25,6 +25,7 @@ FOUND = [
     ("Rolex Sub 14060M 2005 montre seule 7,5k", [("14060M", "Rolex", "Submariner")]),
     ("Rolex 116610 LN 2018", [("116610LN", "Rolex", "Submariner")]),        # the suffix a space apart
     ("AP 15500 ST bleu", [("15500ST", "Audemars Piguet", "Royal Oak")]),
+    ("126621 choco\t07/2025\t116000", [("126621", "Rolex", "Yacht-Master")]),   # after the date: the price
     ("Dispo Rolex Explorer 40 224270 N10/2024 FS 8,4k", [("224270", "Rolex", "Explorer")]),
     ("WTS Rolex GMT Master II 126710GRNR Bruce Wayne 2024", [("126710GRNR", "Rolex", "GMT-Master II")]),
     ("Rolex Daytona 6263 Paul Newman", [("6263", "Rolex", "Daytona")]),
@@ -228,7 +229,7 @@ def test_dev_sets_recall_and_false_hits():
     c = devsets([os.path.join(SHARED, "fr-dev.jsonl"), os.path.join(SHARED, "real-dev.jsonl")])
     print(f"dev references: recall {c['refs_found']}/{c['refs']}, false hits {c['false_hits']}")
     assert c["refs_found"] / c["refs"] >= 0.95   # measured 394/408
-    assert c["false_hits"] <= 7                 # measured 5
+    assert c["false_hits"] <= 6                 # measured 4
 
 
 @needs_shared
