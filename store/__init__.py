@@ -21,7 +21,6 @@ Contract between the pipeline (whatsrag.py) and the stores (keep it stable):
 Every message is saved: one record per listing (position 0, 1, ...), or a single record at position 0
 with `listing=None` for a message that names no watch (still found by its words).
 """
-import logging
 import os
 import re
 from dataclasses import dataclass, replace
@@ -33,8 +32,6 @@ from extract import Extraction, Listing, extract
 class StoreError(Exception):
     """Base of every error raised by store/ (journal, listing stores, embedders)."""
 
-
-log = logging.getLogger(__name__)
 
 # ---------------------------------------------------------------------------------------------
 # Records: what the pipeline hands over, what a store saves, what a search returns
@@ -118,6 +115,10 @@ class Store(Protocol):
 
 from store.embed import EmbedError, LocalEmbedder, OpenAIEmbedder, make_openai_client  # noqa: E402
 
+__all__ = ["StoreError", "EmbedError", "StoredMessage", "SearchFilters", "ListingRecord", "SearchQuery",
+           "SearchHit", "Store", "open_embedder", "open_store", "index", "search", "read_query",
+           "read_price_bounds", "embedding_text", "EMBEDDING_TEXTS"]
+
 # ---------------------------------------------------------------------------------------------
 # Opening: an embedder and a store from the configuration
 # ---------------------------------------------------------------------------------------------
@@ -129,7 +130,11 @@ def open_embedder(openai_api_key: str | None = None, model: str = "text-embeddin
                   base_url: str | None = None, timeout: float = 30.0, dim: int | None = None,
                   max_retries: int = 5):
     """OpenAI embeddings with a key, else the local embedder; `dim` defaults to $EMBEDDING_DIM or 512."""
-    dim = dim or int(os.environ.get("EMBEDDING_DIM") or DEFAULT_DIM)
+    if dim is None:
+        raw = os.environ.get("EMBEDDING_DIM") or str(DEFAULT_DIM)
+        if not raw.strip().isdigit():
+            raise StoreError(f"EMBEDDING_DIM must be a whole number of dimensions, not {raw!r}")
+        dim = int(raw)
     if not openai_api_key:
         return LocalEmbedder(dim)
     client = make_openai_client(openai_api_key, base_url, timeout, max_retries)

@@ -7,7 +7,6 @@ Both share `terms()` (accent- and case-folded words, references joined) with the
 what a vector sees and what the word index sees are the same words.  An empty text embeds to the
 zero vector (the API refuses empty inputs; a zero vector scores 0 against anything).
 """
-import logging
 import math
 import re
 import unicodedata
@@ -17,8 +16,6 @@ from operator import mul
 from typing import Sequence
 
 from store import StoreError
-
-log = logging.getLogger(__name__)
 
 
 class EmbedError(StoreError):

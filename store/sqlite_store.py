@@ -225,6 +225,7 @@ class SQLiteStore:
                 rows = fetch(db, ids)
         except sqlite3.Error as exc:
             raise StoreError(f"SQLite search failed: {exc}") from exc
+        log.debug("search: %d rows by words, %d candidates scored", len(words), len(rows))
         return rank(rows, words, query, vector, limit, self.weights)
 
 

@@ -16,7 +16,7 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import pytest
 
-from store import EmbedError, open_embedder
+from store import EmbedError, StoreError, open_embedder
 from store.embed import LocalEmbedder, OpenAIEmbedder, batches, terms
 
 # ---------------------------------------------------------------------------------------------
@@ -57,6 +57,9 @@ def test_dimension_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("EMBEDDING_DIM", "256")
     assert open_embedder().dim == 256
     assert open_embedder(dim=64).dim == 64
+    monkeypatch.setenv("EMBEDDING_DIM", "big")
+    with pytest.raises(StoreError, match="EMBEDDING_DIM"):
+        open_embedder()
 
 
 def test_references_give_their_joined_form_and_parts():
