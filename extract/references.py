@@ -349,6 +349,16 @@ def _tokens(text: str):
         yield start, end, text[start:end]
 
 
+def _letters(ref: str) -> str:
+    return ref[:len(ref) - len(ref.lstrip(LETTERS))].upper()
+
+
+def _same_watch_elsewhere(first: str | None, other: str) -> bool:
+    """`SSC813/SBDL085`: a second code with other letters names the same watch in another market
+    (Seiko's domestic and export codes), not an alternative; the labels keep the first only."""
+    return bool(first and _letters(first) and _letters(other) and _letters(first) != _letters(other))
+
+
 def find_references(text: str) -> list:
     """Every reference written in `text`, in order of appearance."""
     found, context = [], {}
@@ -363,12 +373,13 @@ def find_references(text: str) -> list:
         brand, ok = _accept(text, start, token, shape, context) if shape or "/" not in token else (None, False)
         if ok:
             found.append(RefMatch(start, end, token, *_info(token, shape, brand)))
-        elif "/" in token:                           # `15500ST/15510ST`, `SSC813/SBDL085`
-            offset = start
+        elif "/" in token:                           # `15500ST/15510ST`: alternatives, each a reference
+            offset, first = start, None
             for part in token.split("/"):
                 shape = _shape(part)
                 brand, ok = _accept(text, offset, part, shape, context)
-                if ok:
+                if ok and not _same_watch_elsewhere(first, part):
                     found.append(RefMatch(offset, offset + len(part), part, *_info(part, shape, brand)))
+                    first = first or part
                 offset += len(part) + 1
     return sorted(found, key=lambda r: r.start) if spaced else found
