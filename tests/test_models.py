@@ -161,3 +161,14 @@ def test_dev_sets_model_recall():
     c = devsets([os.path.join(SHARED, "fr-dev.jsonl"), os.path.join(SHARED, "real-dev.jsonl")])
     print(f"dev models: {c['models_read']}/{c['models']}")
     assert c["models_read"] / c["models"] >= 0.95   # measured 517/531
+
+
+def test_every_brand_in_the_tables_is_a_canonical_brand():
+    """Models and reference shapes name brands exactly as the extractor's brand table does."""
+    from extract.models_data import MODELS
+    from extract.references_data import FAMILY_PREFIXES, HAND_PREFIXES, SHAPES, SPACED_SHAPES
+    from extract.vocab import BRAND_ABBREVIATIONS, BRANDS
+    canonical = set(BRANDS) | set(BRAND_ABBREVIATIONS.values())
+    named = (set(MODELS) | {b for b, _p, _n in SHAPES} | set(FAMILY_PREFIXES) | set(HAND_PREFIXES)
+             | {b for b, _p in SPACED_SHAPES})
+    assert named - canonical == set()
