@@ -498,6 +498,8 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                     member.anchors.insert(0, Anchor(member.start, member.start, brand))
         k = j + 1
     for w, f in zip(watches, facts):
+        if w.joined_by == "exchange" and not w.first("model") and not w.first("reference"):
+            continue                                 # "or trade for a Rolex": a target, not a watch
         copies = multiple(text, w)
         for _ in range(copies):
             out.append((w, f, section))

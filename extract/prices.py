@@ -72,6 +72,8 @@ NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€�
 RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
 RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
 DECIMAL_RE = re.compile(r"[.,]")
+YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
+NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
 CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
 NOT_DIGIT_RE = re.compile(r"\D")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
@@ -149,6 +151,9 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
         return None                                         # inside a number, a date or a code (SKX007K2)
     multiplied = bool(m.group("thousand") or (m.group("million") and DECIMAL_RE.search(m.group("number"))))
     post = m.group("post")
+    if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(m.group("number")) \
+            and NEXT_NUMBER_RE.match(text, m.end()):
+        post = None                                         # "2025 HKD 108k": the code opens the price
     written = bool(pre or post)
     if m.group("million") and not written and not multiplied:
         return None                                         # 300M: water resistance, not millions

@@ -70,6 +70,8 @@ PRICES = [
     ("Je cède ma Speedy pro 2019 B+P 5,2ke", 5200, "EUR"),
     ("Vends Omega Seamaster 2531.80, 12.500,00 €", 12500, "EUR"),
     ("Vends Tudor Pelagos 25600TN, 3200 eur", 3200, "EUR"),
+    ("🔥126610LN N4 2025 HKD 108k", 108000, "HKD"),
+    ("Vends Rolex Explorer 214270, 6900 euros 2016", 6900, "EUR"),
     known_failure("🐷🌹AP-HK -USED\n🐷15500ST 2021 black full set HKDK312K", 312000, "HKD",
                   reason="a typo glues K to the currency code"),
 ]
@@ -202,6 +204,7 @@ MULTI = [
     ("Patek Philippe\n🤎 5271P HKD1880000 2016y\n🤎 5275P HKD3800000 2017y",
      [("Patek Philippe", 1880000, None), ("Patek Philippe", 3800000, None)]),
     ("[WTS] Mother’s Day Watch Accessory Sale: Patek, Rolex, Vacheron Constantin", []),
+    ("[WTS/WTT] Omega Speedmaster Reduced 3539.50 $1,900 or trade for a Tudor", [("Omega", 1900, None)]),
     ("[WTS] Seiko SSC Stock Oyster Bracelet with Uncle Clasp", []),
 ]
 
