@@ -231,3 +231,19 @@ def test_a_short_answer_is_refused():
 
     with pytest.raises(EmbedError, match="0 vectors for 1 inputs"):
         OpenAIEmbedder(Client()).embed(["Nautilus"])
+
+
+def test_listings_indexed_and_searched_through_the_api(api):
+    from extract import Extraction, Listing
+    from store import SearchFilters, StoredMessage, index, open_store, search
+
+    server = api()
+    embedder = open_embedder("sk-test", base_url=server.base_url, timeout=5)
+    store = open_store(":memory:")
+    sub = StoredMessage("m1", "Vends Submariner 126610LN 12k", 1, None, None, None, "webhook",
+                        Extraction("sale", (Listing("Rolex", "Submariner", "126610LN", 12000, "EUR",
+                                                    price_eur=12000),)))
+    assert index(store, embedder, [sub]) == 1
+    hits = search(store, embedder, "126610LN", SearchFilters(max_price=13000))
+    assert [hit.message_id for hit in hits] == ["m1"]
+    assert len(server.requests) == 2                       # one batch indexed, one query embedded
