@@ -119,7 +119,8 @@ class LocalEmbedder:
             self._words.clear()
         padded = f" {word} "
         features = [("w" + word, WORD_WEIGHT)]
-        features += [("c" + padded[i:i + 3], TRIGRAM_WEIGHT) for i in range(len(padded) - 2)]
+        if not any(c.isdigit() for c in word):     # numbers: '2021' is not near '2022' (FTS prefixes serve refs)
+            features += [("c" + padded[i:i + 3], TRIGRAM_WEIGHT) for i in range(len(padded) - 2)]
         slots = []
         for feature, weight in features:
             h = zlib.crc32(feature.encode())

@@ -340,13 +340,18 @@ def filter_sql(filters: SearchFilters) -> tuple[str, list]:
 
 def query_words(text: str) -> list[str]:
     """The query's words as FTS5 strings, quoted (no FTS5 syntax gets through from users). A reference
-    counts once, joined, and matches as a prefix ('126710' finds '126710blro'), as does any word of 4+
-    characters with a digit; short numbers match exactly ('1'* would match half the corpus)."""
-    words = []
+    counts joined, plus its base ('5711/1A-010' -> '57111a010', '5711': the family, 5711/1R too); these
+    and any word of 4+ characters with a digit match as prefixes ('126710' finds '126710blro'); short
+    numbers match exactly ('1'* would match half the corpus)."""
+    words, reference = [], ""
     for word in dict.fromkeys(terms(text)):
-        if words and any(c.isdigit() for c in word) and word in words[-1]:
-            continue          # a part of the reference just added: its joined form covers it
+        digits = any(c.isdigit() for c in word)
+        if digits and reference and word in reference:
+            if reference.startswith(word) and len(word) >= 4 and word not in words:
+                words.append(word)        # the base of the reference just added
+            continue                      # its other parts: the joined form covers them
         words.append(word)
+        reference = word if digits else ""
     return [f'"{w}"*' if len(w) >= 4 and any(c.isdigit() for c in w) else f'"{w}"' for w in words[:MAX_WORDS]]
 
 
