@@ -262,3 +262,11 @@ def test_a_wanted_query_puts_sellers_first(tmp_path):
     index(store, open_embedder(), [buyer, seller])
     assert ids(search(store, open_embedder(), "cherche Daytona 116500LN"))[0] == "m-seller"
     assert ids(search(store, open_embedder(), "vends Daytona 116500LN"))[0] == "m-buyer"
+
+
+def test_a_reference_finds_its_family(tmp_path):
+    store = open_store(tmp_path / "f.db")
+    rose = message("m-rose", "5711/1R 2017 used full set HKD1.26m", Listing("Patek Philippe", "Nautilus", "5711/1R"))
+    other = message("m-other", "5712/1A 2020 FS", Listing("Patek Philippe", "Nautilus", "5712/1A"))
+    index(store, open_embedder(), [rose, other])
+    assert ids(search(store, open_embedder(), "5711/1A-010"))[0] == "m-rose"
