@@ -90,6 +90,7 @@ def _word_lexicon() -> Lexicon:
     rows += [(bounded(phrase), (("box_papers", (box, papers)),)) for phrase, box, papers in BOX_PAPERS]
     rows += [(bounded(phrase), (("service", None),)) for phrase in SERVICE_WORDS]
     rows += [(bounded(phrase), (("whole", None),)) for phrase in WHOLE_MESSAGE]
+    rows += [(bounded(phrase), (("accessory", None),)) for phrase in ACCESSORIES]  # after "bracelet complet"
     rows += price_words()
     return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE)
 
@@ -358,7 +359,6 @@ CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
 HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE)
 WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
-ACCESSORY_RE = re.compile(words(*ACCESSORIES), re.IGNORECASE)
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
 
@@ -414,16 +414,16 @@ class Section:
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
-                  whole: list[int]) -> list[tuple[Watch, dict, "Section"]]:
+                  whole: list[int], accessories: list[int]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: where the words that speak for
-    the whole message ("tout en", "all") end."""
+    the whole message ("tout en", "all") end; `accessories`: where strap/bracelet words start."""
     lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
     message = Facts()
     grouped = []                                    # (line span, watches)
     for start, end in lines:
         line_anchors = [a for a in anchors if start <= a.start < end]
         watches = group_line(text, line_anchors) if line_anchors else []
-        if watches and is_accessory_line(text, start, end, line_anchors, attributes):
+        if watches and is_accessory_line(text, start, end, line_anchors, attributes, accessories):
             watches = []
         grouped.append(((start, end), watches))
     watch_lines = [i for i, (_s, ws) in enumerate(grouped) if ws]
@@ -524,14 +524,15 @@ def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
     return bool(WATCH_GAP_RE.match(text[anchor.end:attr.start]))
 
 
-def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes) -> bool:
+def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes,
+                      accessories: list[int]) -> bool:
     """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale. (A question
-    about a strap for a watch is about that watch.)"""
-    line = text[start:end]
-    if any(a.reference for a in anchors) or "?" in line:
+    about a strap for a watch is about that watch.) `accessories`: where such words start."""
+    here = [at for at in accessories if start <= at < end]
+    if not here or any(a.reference for a in anchors) or "?" in text[start:end]:
         return False
-    for m in ACCESSORY_RE.finditer(line):
-        if ACCESSORY_OF_WATCH_RE.search(line, 0, m.start()):
+    for at in here:
+        if ACCESSORY_OF_WATCH_RE.search(text, start, at):
             continue
         if any(a.field in ("movement",) and a.value or a.field == "size_mm" and a.value >= 25
                for a in attributes if start <= a.start < end):
@@ -621,7 +622,7 @@ def message_context(text: str, said: dict, attributes: list[Attribute], language
     return {"currency": currency, "hong_kong": dollars and bool(HONG_KONG_RE.search(text))}
 
 
-def loose_listing(text: str, attributes: list[Attribute]) -> list[tuple[Watch, dict, Section]]:
+def loose_listing(text: str, attributes: list[Attribute], accessories: list[int]) -> list[tuple[Watch, dict, Section]]:
     """A watch described without a maker ("Vintage 36mm NH35 Automatic Diving Watch")."""
     facts = Facts()
     for attr in attributes:
@@ -629,7 +630,7 @@ def loose_listing(text: str, attributes: list[Attribute]) -> list[tuple[Watch, d
             facts.add(attr, text, len(text))
     values = facts.under()
     if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
-            is_accessory_line(text, 0, len(text), [], attributes):
+            is_accessory_line(text, 0, len(text), [], attributes, accessories):
         return []
     return [(Watch([Anchor(0, len(text))]), values, Section())]
 
@@ -651,9 +652,10 @@ def language_of(text: str) -> str | None:
     opener = OPENER_RE.match(text) or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    tokens = WORD_RE.findall(text.lower().translate(FOLD_ACCENTS))
-    fr = sum(1 for t in tokens if t in FRENCH)
-    en = sum(1 for t in tokens if t in ENGLISH)
+    low = text.lower()
+    tokens = WORD_RE.findall(low if low.isascii() else low.translate(FOLD_ACCENTS))
+    fr = sum(map(FRENCH.__contains__, tokens))
+    en = sum(map(ENGLISH.__contains__, tokens))
     if fr > en:
         return "fr"
     if en > fr:
@@ -721,9 +723,10 @@ def read(text: str) -> Extraction:
     language = language_of(norm)
     context = message_context(norm, said, attributes, language)
     whole = [end for _s, end, _v in said.get("whole", ())]
-    found = read_listings(norm, anchors, attributes, whole) if anchors else []
+    accessories = [start for start, _e, _v in said.get("accessory", ())]
+    found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
     if not found:
-        found = loose_listing(norm, attributes)
+        found = loose_listing(norm, attributes, accessories)
     def stops():
         return sorted({x.start for x in anchors + attributes
                        if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
