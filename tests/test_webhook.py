@@ -417,3 +417,36 @@ def test_connections_beyond_the_limit_get_a_503_at_once(service):
     finally:
         server.shutdown()
         server.server_close()
+
+
+def test_each_response_is_one_write_on_a_no_delay_socket(live_server, monkeypatch):
+    """Nagle's algorithm plus delayed ACKs cost ~40 ms per keep-alive response written in pieces."""
+    seen = []
+    setup = whatsrag.RequestHandler.setup
+
+    def recording_setup(handler):
+        setup(handler)
+        writes = []
+        seen.append((handler.connection.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY), writes))
+        real = handler.wfile
+
+        class CountingWriter:
+            def write(self, data):
+                writes.append(len(data))
+                return real.write(data)
+
+            def __getattr__(self, name):
+                return getattr(real, name)
+        handler.wfile = CountingWriter()
+    monkeypatch.setattr(whatsrag.RequestHandler, "setup", recording_setup)
+    server = live_server()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    body = FIXTURES["msg_text"].read_bytes()
+    for _ in range(3):
+        conn.request("POST", "/webhook", body, {"X-Hub-Signature-256": whatsrag.sign(APP_SECRET, body)})
+        assert conn.getresponse().read() == b'{"status": "received"}'
+    conn.request("GET", "/health")
+    assert conn.getresponse().status == 200
+    conn.close()
+    [(nodelay, writes)] = seen                  # one connection, kept alive
+    assert nodelay != 0 and len(writes) == 4    # four responses, one write each
