@@ -200,7 +200,8 @@ HONG_KONG_MARKERS = (r"hkd|hk\$|[\u4e00-\u9fff]"                          # the 
 PRICE_CUES = ("prix", "price", "asking", "ask", "budget", "💰", "px", "tarif", "sell for", "selling for",
               "vendu pour", "vendue pour", "now", "maintenant", "à", "at")           # plain words
 # Words just before a price that make it not the asking price.
-NOT_ASKING_CUES = (r"was", r"avant", r"[ée]tait", r"before", r"initially", r"initialement", r"au\ lieu\ de", r"instead\ of", r"retail", r"msrp", r"rrp",
+NOT_ASKING_CUES = (r"was", r"avant", r"[ée]tait", r"before", r"initially", r"initialement", r"au\ lieu\ de",
+                   r"instead\ of", r"retail", r"msrp", r"rrp",
                    r"prix\ (?:boutique|neuf|public|catalogue)", r"paid", r"pay[ée]e?",
                    r"achet[ée]e?\ (?:à|pour)", r"bought\ (?:at|for)", r"frais\ de\ port",
                    r"shipping", r"fdp", r"port", r"livraison", r"list\ price")
@@ -219,14 +220,15 @@ CONDITIONS = {
                   r"excellente?(?:\ (?:état|etat|condition|shape))?", r"tr[èe]s\ bon\ [ée]tat",
                   r"tbe", r"great\ (?:condition|shape)", r"very\ good(?:\ condition)?",
                   r"pristine", r"(?:9|9[.,]5)/10", r"tr[èe]s\ bon(?:ne)?(?!\ (?:prix|deal|plan|vendeur))"),
-    "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand[\ -]new", r"new\ old\ stock", r"new(?!\ (?:year|buckle|strap|bracelet|members?|"
-            r"model|release|version|arrivals?|price|in\ town|watch\ (?:in|to)))",
-            r"unworn", r"unused", r"nos", r"jamais\ port[ée]e?s?",
+    "new": (r"neu(?:f|ve)s?", r"[ée]tat\ neuf", r"brand[\ -]new", r"new\ old\ stock",
+            r"new(?!\ (?:year|buckle|strap|bracelet|members?|model|release|version|arrivals?|price|"
+            r"in\ town|watch\ (?:in|to)))",
+            r"unworn", r"unused", r"(?-i:NOS)", r"jamais\ port[ée]e?s?",     # NOS, not French "nos"
             r"never\ worn", r"stickers?", r"both\ tags?", r"tags?\ attached", r"全新", r"🆕"),
-    "good": (r"bon\ [ée]tat", r"be", r"good(?=\ (?:condition|shape|state|\d))", r"in\ good", r"(?:7|7[.,]5|8|8[.,]5)/10",
-             r"tr[èe]s\ correct"),
+    "good": (r"bon\ [ée]tat", r"(?-i:BE)", r"good(?=\ (?:condition|shape|state|\d))", r"in\ good",
+             r"(?:7|7[.,]5|8|8[.,]5)/10", r"tr[èe]s\ correct"),                # BE, not English "be"
     "used": (r"[ée]tat\ d'usage", r"[ée]tat\ correct", r"d'occasion", r"occasion", r"used",
-             r"worn", r"fair\ (?:condition|shape)", r"poor(?:\ condition)?", r"us[ée]e?", r"二手",
+             r"worn", r"fair\ (?:condition|shape)", r"poor(?:\ condition)?", r"us(?:é|ée|ee)", r"二手",
              r"pre-?owned"),
     "vintage": (r"vintage",),
 }
