@@ -142,7 +142,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
     at = m.start()
     pre = None
-    for end in (at, at - 1):                                # "€8,200", "HKD 4,200,000", "$$220"
+    for end in (at, at - 1) if currency_at else ():         # "€8,200", "HKD 4,200,000", "$$220"
         if end > taken and end in currency_at and text[end:at] in PRE_GAP:
             pre = currency_at[end]
             break
@@ -161,7 +161,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
         return None
     start = pre[0] if pre else at
     cue = None
-    if not written:
+    if cue_at and not written:
         for end in range(start, max(0, start - 4) - 1, -1):
             if end in cue_at and CUE_GAP_RE.match(text, end, start):
                 cue = cue_at[end]
