@@ -423,7 +423,8 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
     for start, end in lines:
         line_anchors = [a for a in anchors if start <= a.start < end]
         watches = group_line(text, line_anchors) if line_anchors else []
-        if watches and is_accessory_line(text, start, end, line_anchors, attributes, accessories):
+        if watches and (is_accessory_line(text, start, end, line_anchors, attributes, accessories)
+                        or names_again(watches, grouped, attributes, start, end)):
             watches = []
         grouped.append(((start, end), watches))
     watch_lines = [i for i, (_s, ws) in enumerate(grouped) if ws]
@@ -464,6 +465,19 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
         assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
     return [(w, facts.under(sec.facts, message), sec) for w, facts, sec in out]
+
+
+def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute], start: int, end: int) -> bool:
+    """A line that names the watch of the line before again, with no reference or price of its own
+    ("Vends ma Speedy Pro 2019" / "La Speedmaster est full set"), goes on describing it."""
+    before = next((ws for _span, ws in reversed(grouped) if ws), None)
+    if len(watches) != 1 or not before or len(before) != 1 or watches[0].first("reference") or \
+            any(a.explicit for a in watches[0].anchors) or any(
+                a.field in ("price", "year", "size_mm", "bare_size") and start <= a.start < end
+                for a in attributes):
+        return False                                 # a list line of its own: "Omega AT 38 2019"
+    model, earlier = watches[0].first("model"), before[0].first("model")
+    return bool(model and earlier and compatible_models(model, earlier))
 
 
 def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:

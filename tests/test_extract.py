@@ -221,6 +221,13 @@ def test_each_line_keeps_its_own_currency():
         [(230000, "USD"), (790000, "HKD"), (420000, "HKD")]
 
 
+def test_a_watch_named_again_is_the_same_listing():
+    again = extract("Vends ma Speedy Pro 2019.\nLa Speedmaster est full set, très bon état\n5 200€")
+    listed = extract("Omega Aqua Terra 41 2020\nOmega Aqua Terra 38 2019\n4k chacune")
+    assert [(l.price, l.box, l.condition) for l in again.listings] == [(5200, True, "excellent")]
+    assert [l.size_mm for l in listed.listings] == [41, 38]
+
+
 def test_whole_message_words_apply_to_every_listing():
     found = extract("WTS, all prices USD:\n• Tudor BB58 2021 3.1k\n• Rolex 126610LN 2022 12.5k\nall full set")
     assert [(l.currency, l.box, l.papers) for l in found.listings] == [("USD", True, True)] * 2
