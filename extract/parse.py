@@ -656,7 +656,7 @@ OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
 WORD_RE = re.compile(r"[a-zà-ÿ]+(?:'[a-zà-ÿ]+)?|[a-z]'")
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
-FRENCH_OPENER_RE = re.compile(words("vends?", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
+FRENCH_OPENER_RE = re.compile(words("vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
                                     "vendre", "vente", "propose", "d[ée]stockage", "arrivage", "c[èe]de",
                                     "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse", "liquidation"),
                               re.IGNORECASE)

@@ -265,8 +265,9 @@ BOX_PAPERS = (
     (r"(?:watch|montre)\ (?:only|seule)|only\ watch|naked|montre\ nue", False, False),
     (r"sans\ bo[îi]te\ ni\ papiers?|no\ box\ (?:or|nor|and|,)?\ ?(?:no\ )?papers?|"
      r"without\ box\ (?:or|and)\ papers?|ni\ bo[îi]te\ ni\ papiers?", False, False),
-    (r"(?:sans|no|without|pas\ de)\ (?:bo[îi]te|box)", False, None),
-    (r"(?:sans|no|without|pas\ de)\ (?:papiers?|papers?|cartes?|card)", None, False),
+    (r"(?:sans|no|without|pas\ de)\ (?:(?:sa|ses|la|les|the|its|any)\ )?(?:bo[îi]te|box)", False, None),
+    (r"(?:sans|no|without|pas\ de)\ (?:(?:sa|ses|la|les|the|its|any)\ )?(?:papiers?|papers?|cartes?|card)",
+     None, False),
     (r"boxed|coffret|[ée]crin|bo[îi]tes?|box(?:es)?", True, None),
     (r"papiers?|papers?|cartes?(?!\ (?:bancaire|de\ cr[ée]dit))|cards?|warranty|garantie|"
      r"certifi(?:cat|cate)|guarantee|gurantee", None, True),
@@ -283,12 +284,12 @@ MOVEMENTS = {
 # ── Message type ─────────────────────────────────────────────────────────────────────
 # Opening words: the first words of a message (after emojis and brackets) settle its type.
 OPENERS = {
-    "sale": (r"wts", r"fs", r"for\ sale", r"vends?", r"je\ vends", r"[àa]\ vendre", r"vente(?:\ flash)?",
+    "sale": (r"wts", r"fs", r"for\ sale", r"vends?", r"vds", r"je\ vends", r"[àa]\ vendre", r"vente(?:\ flash)?",
              r"en\ vente", r"selling", r"sale", r"je\ me\ s[ée]pare", r"je\ mets\ en\ vente",
              r"mise\ en\ vente", r"d[ée]stockage", r"arrivage", r"new\ arrivals?", r"just\ in",
              r"je\ c[èe]de", r"c[èe]de", r"liquidation", r"baisse\ de\ prix", r"price\ drop",
              r"prix\ en\ baisse", r"reduced"),
-    "wanted": (r"wtb", r"iso", r"cherche", r"je\ cherche", r"recherche", r"je\ recherche",
+    "wanted": (r"wtb", r"iso", r"cherche", r"je\ cherche", r"recherche", r"rch", r"je\ recherche",
                r"looking\ for", r"searching\ for", r"want\ to\ buy", r"wanted", r"lf", r"buying",
                r"seeking", r"in\ search\ of", r"j'ach[èe]te", r"ach[èe]te", r"rach[èe]te", r"achat"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc", r"up\ for\ trade",
