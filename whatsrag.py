@@ -1391,6 +1391,7 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
     (Meta retries it) rather than threads without bound."""
     daemon_threads = True
     allow_reuse_address = True
+    request_queue_size = 128    # listen backlog; socketserver's 5 drops SYNs of a burst: 1 s retransmits
     request_timeout = 30.0
 
     def __init__(self, *args, **kwargs):
