@@ -103,8 +103,22 @@ def _storable(text: str | None) -> str | None:
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
 
 
+PROCESS_TOKEN = uuid.uuid4().hex[:8]    # tells this process from an earlier one that had the same pid
+
+
 def _owner_prefix() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
+    return f"{socket.gethostname()}:{os.getpid()}:{PROCESS_TOKEN}"
+
+
+def _owner_dead(claimed_by: str) -> bool:
+    """Whether a claim's owner (host:pid:process token:claim token) is a process of this host that stopped:
+    its pid is gone, or it is our pid with another token (a container restarted as PID 1 again)."""
+    host, pid, process, _ = (claimed_by.split(":") + ["", "", "", ""])[:4]
+    if host != socket.gethostname() or not pid.isdigit():
+        return False                # another machine, or unreadable: its lease decides
+    if int(pid) == os.getpid():
+        return process != PROCESS_TOKEN
+    return not _pid_alive(int(pid))
 
 
 def _pid_alive(pid: int) -> bool:
@@ -303,9 +317,8 @@ class Journal:
 
     def release_dead_claims(self) -> int:
         """Hand back bodies claimed by processes of this host that no longer run (a crash, a kill -9)."""
-        host = socket.gethostname()
-        dead = [row[0] for row in self._read("SELECT claimed_by FROM bodies WHERE state = 'claimed'")
-                if row[0] and row[0].split(":")[0] == host and not _pid_alive(int(row[0].split(":")[1]))]
+        dead = [row[0] for row in self._read("SELECT DISTINCT claimed_by FROM bodies WHERE state = 'claimed'")
+                if row[0] and _owner_dead(row[0])]
         if not dead:
             return 0
 

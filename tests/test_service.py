@@ -397,8 +397,9 @@ def test_config_errors_name_the_variable(name, value):
 def test_env_example_lists_every_variable_the_code_reads():
     import re
     sources = [ROOT / "whatsrag.py", *(ROOT / "store").glob("*.py"), *(ROOT / "extract").glob("*.py")]
-    names = {name for path in sources for name in re.findall(
-        r'"((?:WHATSAPP|WHATSRAG|OPENAI|SUPABASE|EMBEDDING|LOG)_[A-Z_0-9]+|PORT)"', path.read_text())}
+    names = {name for path in sources for name in re.findall(      # text("X", ...), environ.get("X"), ...
+        r'(?:\b(?:text|number|flag|get)\(|ENV_VAR = )"((?:WHATSAPP|WHATSRAG|OPENAI|SUPABASE|EMBEDDING|LOG)_[A-Z_0-9]+'
+        r'|PORT)"', path.read_text())}
     assert {"WHATSAPP_VERIFY_TOKEN", "WHATSAPP_APP_SECRET", "WHATSRAG_DB", "PORT", "LOG_LEVEL"} <= names
     lines = (ROOT / ".env.example").read_text().splitlines()
     for name in sorted(names):
@@ -523,3 +524,23 @@ def test_the_pool_retries_a_short_back_off_without_waiting_for_its_poll(tmp_path
     wait_until(lambda: service.journal.counts()["parked"] == 1, timeout=30)
     assert service.journal.parked()[0][1] == 3
     service.close()
+
+
+def test_claims_of_an_earlier_process_with_our_pid_are_released(tmp_path):
+    """In a container the service restarts as PID 1 again: same host, same pid, another process."""
+    path = str(tmp_path / "j.db")
+    journal = Journal(path)
+    journal.append(b"{}")
+    journal.append(b"{}")
+    ours = journal.claim()
+    earlier = journal.claim()
+    db = __import__("sqlite3").connect(path, isolation_level=None)
+    db.execute("UPDATE bodies SET claimed_by = ? WHERE id = ?",
+               (f"{socket.gethostname()}:{os.getpid()}:0ldt0ken:abc", earlier.body_id))
+    db.execute("INSERT INTO bodies (received_at, body, state, claimed_by, claimed_until) "
+               "VALUES (0, x'7b7d', 'claimed', 'another-host:1:tok:abc', 1e12)")
+    db.close()
+    assert journal.release_dead_claims() == 1           # not ours (alive), not the other host's
+    assert journal.counts()["pending"] == 1 and journal.counts()["claimed"] == 2
+    assert journal.claim().body_id == earlier.body_id and ours.body_id != earlier.body_id
+    journal.close()
