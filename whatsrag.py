@@ -26,7 +26,7 @@ import sqlite3
 import sys
 import threading
 import time
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from datetime import timezone
 from http.server import BaseHTTPRequestHandler
 from socketserver import ThreadingMixIn
@@ -1325,11 +1325,13 @@ class App:
             return error_response(500, "internal error")
 
     def __call__(self, environ, start_response):
-        response = self.respond(Request.from_environ(environ))
+        request = Request.from_environ(environ)
+        head = request.method == "HEAD"         # uptime monitors: a GET's headers without its body
+        response = self.respond(replace(request, method="GET") if head else request)
         reason = BaseHTTPRequestHandler.responses.get(response.status, ("",))[0]
         start_response(f"{response.status} {reason}",
                        [*response.headers, ("Content-Length", str(len(response.body)))])
-        return [response.body]
+        return [b"" if head else response.body]
 
 
 def _service_from_env() -> Service:
