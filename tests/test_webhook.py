@@ -450,3 +450,15 @@ def test_each_response_is_one_write_on_a_no_delay_socket(live_server, monkeypatc
     conn.close()
     [(nodelay, writes)] = seen                  # one connection, kept alive
     assert nodelay != 0 and len(writes) == 4    # four responses, one write each
+
+
+def test_head_answers_a_gets_headers_without_its_body(live_server):
+    server = live_server()
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("HEAD", "/health")
+    response = conn.getresponse()
+    assert response.status == 200 and int(response.headers["Content-Length"]) > 100
+    assert response.read() == b""
+    conn.request("GET", "/health")                  # the connection is still in step
+    assert json.loads(conn.getresponse().read())["status"] == "healthy"
+    conn.close()
