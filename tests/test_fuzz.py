@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from bench import servers
-from bench.fuzz_corpus import base_payloads, corpus, send, send_all
+from bench.fuzz_corpus import Case, base_payloads, corpus, send, send_all
 from bench.loadgen import payload, signed_request
 from store.journal import Journal
 
@@ -87,8 +87,8 @@ def test_ten_thousand_hostile_requests_leave_the_server_whole(server, tmp_path):
     assert status == 200
     assert json.loads(body)["components"]["embedding_processor"] == "healthy"
     before = json.loads(body)["runtime_stats"]["messages_processed"]
-    probe = signed_request(payload(999_999_999), servers.SECRET)
-    assert send_probe(server.port, probe) == 200
+    probe = Case(SEED, -1, "probe", "a valid message", signed_request(payload(999_999_999), servers.SECRET), "200")
+    assert send(probe, "127.0.0.1", server.port).status == 200
     assert wait_until(lambda: json.loads(get(server.port, "/health")[1])["runtime_stats"]
                       ["messages_processed"] > before, timeout=30)
 
@@ -108,7 +108,3 @@ def test_ten_thousand_hostile_requests_leave_the_server_whole(server, tmp_path):
     families = collections.Counter(a.case.family for a in answers)
     assert len(families) >= 11 and len(answers) == COUNT
 
-
-def send_probe(port, raw):
-    from bench.fuzz_corpus import Case
-    return send(Case(0, 0, "probe", "valid message", raw, "200"), "127.0.0.1", port).status
