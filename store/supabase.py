@@ -259,7 +259,7 @@ class SupabaseStore:
         response = self._request("POST", f"rpc/{MATCH_FUNCTION}", body={
             "query_embedding": [float(f"{x:.7g}") for x in vector],   # float32 precision is all pgvector keeps
             "query_embedder": query.embedder,
-            "query_terms": list(dict.fromkeys(terms(query.text))),
+            "query_terms": list(dict.fromkeys(terms(query.word_text))),
             "query_brand_key": key(query.brand),
             "query_model_key": key(query.model),
             "query_reference_key": key(query.reference),
