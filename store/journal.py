@@ -240,22 +240,37 @@ class Journal:
 
     def claim(self) -> Claim | None:
         """Take the oldest body that is due: pending, or claimed under a lease that ran out."""
+        claims = self.claim_batch(1)
+        return claims[0] if claims else None
+
+    def claim_batch(self, limit: int, max_bytes: int = 4 * 1024 * 1024) -> list[Claim]:
+        """Take up to `limit` of the oldest due bodies, as many as fit in `max_bytes` (always at least one),
+        so workers embed and store many small deliveries at once."""
         now = self._clock()
         token = f"{self._owner}:{uuid.uuid4().hex[:12]}"
 
         def work(db):
-            row = db.execute(
-                "UPDATE bodies SET state = 'claimed', claimed_by = ?, claimed_until = ? "
+            due = db.execute(
                 # each branch repeats the partial index's condition so SQLite uses it: without it,
                 # every claim scanned the whole table, old bodies and their blobs included
-                "WHERE id = (SELECT MIN(id) FROM ("
-                "    SELECT MIN(id) AS id FROM bodies WHERE state IN ('pending', 'claimed') "
-                "        AND state = 'pending' AND next_attempt_at <= ? "
-                "    UNION ALL SELECT MIN(id) FROM bodies WHERE state IN ('pending', 'claimed') "
-                "        AND state = 'claimed' AND claimed_until < ?)) "
-                "RETURNING id, body, attempts",
-                (token, now + self.lease_seconds, now, now)).fetchone()
-            return row and Claim(row[0], bytes(row[1]), row[2], token)
+                "SELECT id, size FROM ("
+                "    SELECT * FROM (SELECT id, length(body) AS size FROM bodies WHERE state IN ('pending', 'claimed')"
+                "        AND state = 'pending' AND next_attempt_at <= ? ORDER BY id LIMIT ?) "
+                "    UNION ALL SELECT * FROM (SELECT id, length(body) FROM bodies WHERE state IN ('pending', 'claimed')"
+                "        AND state = 'claimed' AND claimed_until < ? ORDER BY id LIMIT ?)) "
+                "ORDER BY id LIMIT ?", (now, limit, now, limit, limit)).fetchall()
+            chosen, total = [], 0
+            for body_id, size in due:
+                if chosen and total + size > max_bytes:
+                    break
+                chosen.append(body_id)
+                total += size
+            if not chosen:
+                return []
+            rows = db.execute(f"UPDATE bodies SET state = 'claimed', claimed_by = ?, claimed_until = ? "
+                              f"WHERE id IN ({','.join('?' * len(chosen))}) RETURNING id, body, attempts",
+                              (token, now + self.lease_seconds, *chosen)).fetchall()
+            return [Claim(row[0], bytes(row[1]), row[2], token) for row in sorted(rows)]
         return self._write(work)
 
     def unseen(self, keys) -> set[str]:
