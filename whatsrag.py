@@ -569,22 +569,44 @@ def log_problems(delivery: Delivery):
         log.warning("WhatsApp reported error %s: %s", error.code, error.title or "no title")
 
 
-def process(service: Service, claim) -> None:
-    """One journalled body through the pipeline; raises on failure (the caller retries or parks)."""
-    delivery = Delivery.from_payload(json.loads(claim.body))
-    new = service.journal.unseen([m.key for m in delivery.messages])
-    batch = {m.key: m for m in delivery.messages if m.key in new}          # one per id, even within a body
-    extracted = {key: extract(m.text) for key, m in batch.items() if m.text}
-    stored = {key: stored_message(batch[key], x, delivery.source) for key, x in extracted.items()}
+CLAIM_BODIES = 128                  # bodies a worker takes at once: one embedding batch, one upsert
+CLAIM_BYTES = 4 * 1024 * 1024       # ... as long as they fit in this (a single body may be larger)
+
+
+def process(service: Service, claims: list) -> None:
+    """Journalled bodies through the pipeline together: one unseen-check, one embedding batch, one upsert,
+    then each body marked done with its counts. A failure to parse, extract or store raises before any
+    body is marked done."""
+    deliveries = [(claim, Delivery.from_payload(json.loads(claim.body))) for claim in claims]
+    new = service.journal.unseen([m.key for _, delivery in deliveries for m in delivery.messages])
+    batch = {}                      # key -> (message, source): one per id, the oldest body's
+    for _, delivery in deliveries:
+        for message in delivery.messages:
+            if message.key in new:
+                batch.setdefault(message.key, (message, delivery.source))
+    extracted = {key: extract(message.text) for key, (message, _) in batch.items() if message.text}
+    stored = {key: stored_message(batch[key][0], x, batch[key][1]) for key, x in extracted.items()}
     if stored:
         listings.index(service.store, service.embedder, list(stored.values()))
+    for claim, delivery in deliveries:
+        finish_body(service, claim, delivery, extracted, {key: (batch[key][0], stored[key]) for key in stored})
+
+
+def finish_body(service: Service, claim, delivery: Delivery, extracted: dict, stored: dict) -> None:
+    """Count the body's items and mark it done in one transaction, then run the follow-ups of the
+    messages it recorded first."""
     outcomes = [Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages]
     outcomes += [Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses]
-    fresh = set(service.journal.finish(claim, outcomes, {"errors": len(delivery.errors) + delivery.skipped}))
+    try:
+        fresh = set(service.journal.finish(claim, outcomes, {"errors": len(delivery.errors) + delivery.skipped}))
+    except LeaseLost:
+        log.info("body %d was taken over by another worker after its lease ran out", claim.body_id)
+        return
     log_problems(delivery)
     log.debug("body %d done: %d messages (%d new), %d statuses", claim.body_id, len(delivery.messages),
-              len(fresh & set(batch)), len(delivery.statuses))
-    follow_up(service, [(batch[key], stored[key]) for key in stored if key in fresh])
+              len(fresh - {s.key for s in delivery.statuses}), len(delivery.statuses))
+    follow_up(service, [stored[key] for key in dict.fromkeys(m.key for m in delivery.messages)
+                        if key in fresh and key in stored])
 
 
 def follow_up(service: Service, fresh: list) -> None:
@@ -600,34 +622,44 @@ def follow_up(service: Service, fresh: list) -> None:
             log.debug("follow-up failure", exc_info=True)
 
 
-def work_once(service: Service) -> bool:
-    """Claim one due body and process it; False when none is due."""
-    claim = service.journal.claim()
-    if claim is None:
-        return False
+def work_once(service: Service) -> int:
+    """Claim the due bodies (up to a batch) and process them; returns how many were taken, 0 if none."""
+    claims = service.journal.claim_batch(CLAIM_BODIES, CLAIM_BYTES)
     try:
-        process(service, claim)
-    except LeaseLost:
-        log.info("body %d was taken over by another worker after its lease ran out", claim.body_id)
-    except Exception as exc:
-        config = service.config
-        parked = service.journal.fail(claim, f"{type(exc).__name__}: {exc}", max_attempts=config.max_attempts,
-                                      backoff_seconds=config.retry_seconds)
-        if parked:
-            log.error("body %d parked after %d failed attempts (last: %s)", claim.body_id, claim.attempts + 1,
-                      type(exc).__name__)
-        else:
-            log.warning("body %d failed (attempt %d, %s), retrying later", claim.body_id, claim.attempts + 1,
-                        type(exc).__name__)
-        log.debug("body %d failure", claim.body_id, exc_info=True)
-    return True
+        if claims:
+            process(service, claims)
+    except JournalError:
+        raise                       # the journal itself failing: the pool waits; leases keep the bodies
+    except Exception as exc:        # parsing, extracting, storing: nothing was marked done
+        if len(claims) == 1:
+            record_failure(service, claims[0], exc)
+        else:                       # one bad body must not hold the others back: each on its own
+            for claim in claims:
+                try:
+                    process(service, [claim])
+                except Exception as single:
+                    record_failure(service, claim, single)
+    return len(claims)
+
+
+def record_failure(service: Service, claim, exc: Exception) -> None:
+    config = service.config
+    parked = service.journal.fail(claim, f"{type(exc).__name__}: {exc}", max_attempts=config.max_attempts,
+                                  backoff_seconds=config.retry_seconds)
+    if parked:
+        log.error("body %d parked after %d failed attempts (last: %s)", claim.body_id, claim.attempts + 1,
+                  type(exc).__name__)
+    else:
+        log.warning("body %d failed (attempt %d, %s), retrying later", claim.body_id, claim.attempts + 1,
+                    type(exc).__name__)
+    log.debug("body %d failure", claim.body_id, exc_info=exc)
 
 
 def drain(service: Service) -> int:
     """Process every body that is due now (replay, tests); returns how many were taken."""
     taken = 0
-    while work_once(service):
-        taken += 1
+    while batch := work_once(service):
+        taken += batch
     return taken
 
 
