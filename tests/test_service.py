@@ -544,3 +544,35 @@ def test_claims_of_an_earlier_process_with_our_pid_are_released(tmp_path):
     assert journal.counts()["pending"] == 1 and journal.counts()["claimed"] == 2
     assert journal.claim().body_id == earlier.body_id and ours.body_id != earlier.body_id
     journal.close()
+
+
+# ---------------------------------------------------------------------------------------------
+# Batches: many small deliveries, one embedding request
+# ---------------------------------------------------------------------------------------------
+
+def test_waiting_bodies_are_embedded_in_one_request(tmp_path):
+    from bench.openai_standin import EmbeddingsStandin     # OpenAI's embeddings wire format on loopback
+    config = make_config(tmp_path)
+    with EmbeddingsStandin(delay=0) as api:
+        embedder = listings.open_embedder("sk-test", base_url=api.base_url, timeout=5, max_retries=0)
+        service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+        client = WSGIClient(whatsrag.App(service))
+        for n in range(60):
+            assert client.post_webhook(webhook_body(text_message(f"wamid.b{n}", f"{SALE} lot {n}")))[0] == 200
+        assert whatsrag.drain(service) == 60
+        assert (api.requests, api.inputs) == (1, 60)
+        assert service.journal.stats()["messages_processed"] == 60
+        service.close()
+
+
+def test_a_body_that_fails_in_a_batch_fails_alone(service, wsgi):
+    for n in range(5):
+        wsgi.post_webhook(webhook_body(text_message(f"wamid.a{n}", f"{SALE} #{n}")))
+    poison = service.journal.append(b"\xff not JSON")      # as a corrupted or foreign row would be
+    for n in range(5, 10):
+        wsgi.post_webhook(webhook_body(text_message(f"wamid.a{n}", f"{SALE} #{n}")))
+    assert whatsrag.drain(service) == 11 + 2             # the batch, then the poison's 2nd and 3rd attempts
+    counts = service.journal.counts()
+    assert (counts["done"], counts["parked"]) == (10, 1)
+    assert service.journal.parked()[0][:2] == (poison, 3)
+    assert service.journal.stats()["messages_received"] == 10
