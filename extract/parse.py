@@ -23,7 +23,7 @@ from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, A
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS,
                            LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
-                           NOT_THE_BRAND, OPENERS, PASSING, QUESTIONS, SERVICE_WORDS,
+                           NOT_THE_BRAND, OPENERS, PASSING, QUESTIONS, RETAIL_NOTES, SERVICE_WORDS,
                            STOCK_OPENERS, THANKS, WARNINGS, WHOLE_MESSAGE, loose, words)
 
 RATES = rates.load()
@@ -168,7 +168,15 @@ SIZE_RE = re.compile(r"""
       | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
 """, re.VERBOSE | re.IGNORECASE)
 SIZE_CUE_RE = re.compile(r"(?:taille|diam[èe]tre|size|case|bo[îi]tier)\s*[:=]?\s*\Z", re.IGNORECASE)  # "taille 41"
-WATCH_GAP_RE = re.compile(r"\A[\s\-\"']*(?:[A-Za-zÀ-ÿ'\-]+[\s\-\"']+){0,3}\Z")   # ≤ 3 words between
+RETAIL_NOTE_RE = re.compile(rf"""
+    \( [^()\n]* \d [^()\n]* \)                      # a parenthesis with a number in it ...
+""", re.VERBOSE)
+RETAIL_WORD_RE = re.compile(words(*RETAIL_NOTES), re.IGNORECASE)   # ... that speaks of the shop's price
+WATCH_GAP_RE = re.compile(r"""
+    \A [\s\-"']*
+    (?: [A-Za-zÀ-ÿ0-9'\-]*[A-Za-zÀ-ÿ][A-Za-zÀ-ÿ0-9'\-]* [\s\-"']+ ){0,3}   # ≤ 3 words between, each with a
+    \Z                                                                # letter ("Premier B01 Chronograph 42")
+""", re.VERBOSE)
 
 
 def find_attributes(text: str, said: dict) -> list[Attribute]:
@@ -179,6 +187,9 @@ def find_attributes(text: str, said: dict) -> list[Attribute]:
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
         found.append(Attribute(start, end, "condition", value))
+    if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
+        notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
+        found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
     opener = OPENER_RE.match(text)
     found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
     found += [Attribute(start, end, "box_papers", value) for start, end, value in said.get("box_papers", ())
@@ -357,7 +368,7 @@ def fits(w: Watch, a: Anchor) -> bool:
 SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS" over alternatives
 CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
-HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE)
+HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE | re.MULTILINE)
 WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
@@ -506,10 +517,13 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
             for member in range(k, j):
                 for attr in tail:
                     facts[member].add(attr, text, line_end)
-            brand = watches[k].brand
-            for member in watches[k + 1:j + 1]:    # "SBGA211 ou SBGW231": one maker named
-                if brand and not member.brand:
-                    member.anchors.insert(0, Anchor(member.start, member.start, brand))
+            brand, model = watches[k].brand, watches[k].first("model")
+            for member in watches[k + 1:j + 1]:    # "SBGA211 ou SBGW231": one maker named; "El Primero
+                if member.brand not in (None, brand):  # A386 ou la réédition 03.A384...": one family
+                    continue
+                shared = model if member.first("reference") and not member.first("model") else None
+                if brand and not member.brand or shared:
+                    member.anchors.insert(0, Anchor(member.start, member.start, brand, False, shared))
         k = j + 1
     for w, f in zip(watches, facts):
         if w.joined_by == "exchange" and not w.first("model") and not w.first("reference"):
@@ -678,9 +692,10 @@ def language_of(text: str) -> str | None:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, str]],
-                 language: str | None) -> tuple[str, bool]:
+                 language: str | None, priced_at: int | None = None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
-    to swap), then passing mentions, questions, thanks and warnings."""
+    to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
+    asking price of a listing starts."""
     priced = any(l.price is not None for l in listings)
     opener = OPENER_RE.match(text)
     said = {kind for _at, kind in intents}
@@ -695,9 +710,11 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, st
         return kind, True
     offers = [(at, kind) for at, kind in intents if kind in ("wanted", "trade", "sale")]
     if offers:
-        kind = min(offers)[1]
+        at, kind = min(offers)
         if kind != "wanted" and {"trade", "sale"} <= said:   # "vends ou échange": the price decides
             return ("sale" if priced else "trade"), True
+        if kind == "trade" and priced_at is not None and priced_at < at:
+            return "sale", True                      # "8 700€, échange possible": a price, then a swap welcome
         return kind, True
     if not listings:
         return "other", False
@@ -712,6 +729,14 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, st
     if not priced and language == "fr" and not any(l.reference for l in listings):
         return "other", False                    # French chat naming a watch, no offer in it
     return "sale", False
+
+
+def makers_as_options(listings: list[Listing]) -> list[Listing]:
+    """"Cherche une plongeuse, Oris, Longines, Tudor…": makers listed as options name no watch."""
+    brand_only = [l for l in listings if l.model is None and l.reference is None]
+    if len(brand_only) < 2:
+        return listings
+    return [l for l in listings if l.model is not None or l.reference is not None]
 
 
 def confidence(text: str, listings: list[Listing], typed: bool, understood: int) -> float:
@@ -745,8 +770,11 @@ def read(text: str) -> Extraction:
         return sorted({x.start for x in anchors + attributes
                        if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
+    priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
     kind, typed = message_type(norm, listings, [(start, value) for start, _e, value in said.get("intent", ())],
-                               language)
+                               language, priced_at)
+    if kind == "wanted":
+        listings = makers_as_options(listings)
     understood = sum(x.end - x.start for x in anchors + attributes)
     return Extraction(type=kind, listings=tuple(listings),
                       confidence=confidence(norm, listings, typed, understood), language=language)

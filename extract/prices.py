@@ -48,7 +48,7 @@ NUMBER_RE = re.compile(rf"""
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
     (?: \s? (?P<post> (?:{_SYMBOL}) (?!\d)                   # € / $ after (not "16570 $6,250")
-                   | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d])  # 8200e, 8,2ke: French shorthand for €
+                   | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d]|[/\-]\w)  # 8200e, 8,2ke: French € (not 4600E/000A)
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
                      (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) ) )?     # the next number (HKD235k, HKD 2,000,000)
     (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
@@ -77,6 +77,7 @@ NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
 CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
 NOT_DIGIT_RE = re.compile(r"\D")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
+ARROW_GAP_RE = re.compile(r"\s*(?:→|➡️?|->|=>|>>|⟶)\s*(?:(?:now|maintenant)\s*:?\s*)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 
 GOLD_NEAR_RE = re.compile(r"gold|carat|\bor\s+(?:jaune|rose|blanc|gris)", re.IGNORECASE)  # "18K Cal. 71 18k Gold"
@@ -200,10 +201,13 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
         if candidate:
             numbers.append(candidate)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
-    in_range = set()
+    in_range, replaced = set(), set()
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]
         gap = text[a.end:b.number_start]
+        if (b.written or b.multiplied) and ARROW_GAP_RE.match(gap):
+            replaced.add(i)                                 # "4 800€ → 4 450€": the new price stands
+            continue
         if RANGE_GAP_RE.match(gap) and not a.discount and (
                 TIGHT_DASH_RE.match(gap) or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
@@ -215,7 +219,7 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
         if bare and not is_round(c.amount):
             continue
         asking = not (
-            i in in_range
+            i in in_range or i in replaced
             or (struck and any(s <= c.start < e for s, e in struck))
             or any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking))
         found.append(PriceMatch(c.start, c.end, c.amount, c.currency, bare, asking))

@@ -225,6 +225,17 @@ def _brand_next_to(text: str, start: int) -> str | None:
     return near and near[1]
 
 
+def _model_right_before(text: str, start: int, token: str) -> str | None:
+    """The brand of a model name written right before `start`, only spaces between (`Carrera 2447`),
+    unless the number is a model's own (`50 Atmos 1521`) or a round one (`Seastar 1000`: a depth)."""
+    if token.endswith("00") or models.is_model_name(token):
+        return None
+    for m in models.find_models(text):
+        if m.end <= start and not text[m.end:start].strip(" \t"):
+            return m.brand
+    return None
+
+
 def _context_before(text: str, start: int) -> tuple:
     """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
     chunk = text[max(0, start - 14):start].rstrip(" \t:#°")
@@ -253,9 +264,9 @@ def _rolex_ok(token: str) -> bool:
 def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
     digits_only = token.isdigit()
-    if digits_only and not 4 <= len(token) <= 6:
-        return None, False                           # 2 or 3 digits, or a phone number
     word, sign = _context_before(text, start)
+    if digits_only and not (4 <= len(token) <= 6 or len(token) == 3 and word in REFERENCE_WORD_SET):
+        return None, False                           # 2 or 3 digits (unless `Ref 324`), or a phone number
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
     if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
@@ -293,8 +304,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return "Patek Philippe", True
         near = _brand_next_to(text, start)
         if len(token) == 4 and near not in FOUR_DIGIT_BRANDS:
-            near = None                              # Montblanc 1858, Squale 1521: model numbers
-        return near, bool(near or ref_word)
+            near = _model_right_before(text, start, token)  # Montblanc 1858, Squale 1521: model numbers;
+        return near, bool(near or ref_word)          # Carrera 2447, Fifty Fathoms 5015: references
     if NOT_PREFIX_RE.match(token):
         return None, False                           # HKD126000, N11/2025, ETA2824
     digits = sum(ch.isdigit() for ch in token)

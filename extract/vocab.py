@@ -193,7 +193,9 @@ CURRENCIES = CURRENCY_SYMBOLS + CURRENCY_WORDS
 # Signs that a message is a Hong Kong dealer list, where a bare "$" means HKD.
 HONG_KONG_MARKERS = (r"hkd|hk\$|[\u4e00-\u9fff]"                          # the currency, Chinese
                      r"|(?<![A-Za-z0-9])[nN]\d{1,2}(?:/\d{2,4})?(?![\d/])"   # N11, N9/2025: new, card date
-                     r"|(?<=(?:19|20)\d\d)y(?![A-Za-z])")                      # 2021y
+                     r"|(?<=(?:19|20)\d\d)y(?![A-Za-z])"                       # 2021y
+                     r"|only\ watch"                                          # HK English ("watch only" elsewhere)
+                     r"|^[^\S\n]*[A-Za-z&.]+(?:[^\S\n][A-Za-z&.]+)?[^\S\n]+(?:new|used)[^\S\n]*$")  # "PP Used" header
 
 # ── Price cues ───────────────────────────────────────────────────────────────────────
 # Words that make a bare number a price ("prix : 4500", "budget 7k", "💰69000").
@@ -205,6 +207,10 @@ NOT_ASKING_CUES = (r"was", r"avant", r"[ée]tait", r"before", r"initially", r"in
                    r"prix\ (?:boutique|neuf|public|catalogue)", r"paid", r"pay[ée]e?",
                    r"achet[ée]e?\ (?:à|pour)", r"bought\ (?:at|for)", r"frais\ de\ port",
                    r"shipping", r"fdp", r"port", r"livraison", r"list\ price")
+# Words of a remark on the shop price ("(7 200 € neuve en boutique)", "(retail $10,100 new)"): the
+# condition said inside it is the shop's, not the watch's.
+RETAIL_NOTES = (r"boutique", r"retail", r"msrp", r"rrp", r"en\ magasin", r"in\ store", r"chez\ l'AD",
+                r"at\ (?:the\ )?AD", r"prix\ (?:neuf|public|catalogue)", r"new\ price", r"list\ price")
 # Gold fineness written like a price ("18k gold", "or jaune 18k").
 GOLD_WORDS = (r"gold", r"or", r"white", r"yellow", r"rose", r"red", r"pink", r"solid", r"wg",
               r"yg", r"rg", r"carats?", r"ct", r"jaune", r"blanc", r"gris", r"massif")
@@ -294,7 +300,7 @@ OPENERS = {
                r"seeking", r"in\ search\ of", r"j'ach[èe]te", r"ach[èe]te", r"rach[èe]te", r"achat"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc", r"up\ for\ trade",
               r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts",
-              r"open\ to\ trades?"),
+              r"open\ to\ trades?", r"ft", r"for\ trade"),            # FT: For Trade, as FS is For Sale
 }
 # Same intents anywhere in the message (weaker than an opener).
 ANYWHERE = {
@@ -308,24 +314,34 @@ ANYWHERE = {
                r"(?:does\ )?(?:anyone|somebody|someone)\ (?:have|has|got)\ (?:an?|one|the)"
                r"(?=\ (?!opinion|idea|clue|experience|question))"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change", r"troc",
-              r"open\ to\ trades?"),
+              r"open\ to\ trades?",
+              r"contre\ (?:une?|ma|mon|ta|ton|votre|vos|des)(?=\ )"),   # "ma Speedy contre une Sub"
 }
 # Openers that announce stock only when a watch follows ("Dispo demain ?" is logistics).
 STOCK_OPENERS = (r"dispo(?:nible)?s?", r"stock", r"available", r"in\ stock", r"en\ stock")
 # A watch mentioned in passing: sold, received, waited for, thanked for.
 PASSING = (r"sold", r"vendue?s?", r"est\ partie?", r"partie", r"re[çc]ue?", r"received",
            r"arrived", r"toujours\ dispo", r"still\ available", r"d'attente", r"waiting\ list",
-           r"waitlist", r"pass[ée]\ chez", r"en\ vue", r"got\ my", r"just\ got", r"picked\ up")
+           r"waitlist", r"pass[ée]\ chez", r"en\ vue", r"got\ my", r"just\ got", r"picked\ up",
+           r"(?:j'ai\ )?port[ée]\ (?:ma|mon|sa|son)", r"j'ai\ port[ée]",     # "Porté ma Sub tout le week-end"
+           r"(?:wore|wearing|rocking)\ (?:my|it|this)")
 # A warning or a question asked without "?": not an offer either.
 WARNINGS = (r"arnaque", r"scam(?:mer)?", r"escroc", r"fake", r"contrefa[çc]on", r"r[ée]plique", r"replica",
             r"attention", r"beware", r"warning")
 QUESTIONS = (r"combien", r"quel(?:le)?s?", r"c'est\ quoi", r"diff[ée]rence", r"vaut", r"avis",
              r"pourquoi", r"comment", r"est-ce", r"how\ much", r"what(?:'s|\ is)", r"which", r"worth",
-             r"thoughts", r"opinions?", r"real\ or\ fake", r"vrai\ ou\ faux", r"legit", r"difference")
+             r"thoughts", r"opinions?", r"real\ or\ fake", r"vrai\ ou\ faux", r"legit", r"difference",
+             # someone else's offer asked about: "Guy is selling a 5711 for...", "un mec vend une Sub"
+             r"(?:(?:a|this|that|the|some)\ )?(?:guy|someone|somebody|seller|dealer|he|she|they|dude|person)"
+             r"(?:\ is|'s|\ are)?\ (?:selling|offering|listing|asking)",
+             r"(?:un|ce|le)\ (?:mec|gars|type|vendeur|monsieur)\ (?:me\ )?(?:vend|propose)",
+             r"(?:il|elle|on)\ me\ (?:vend|propose)")
 THANKS = (r"merci", r"thanks?", r"thank\ you", r"cheers")     # passing too, unless a question is asked
 # ── Listing structure ────────────────────────────────────────────────────────────────
 # Words between two watches of one line: alternatives share a budget or a "full set".
-ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either")
+ALTERNATIVE_WORDS = (r"ou", r"or", r"vs\.?", r"versus", r"ou\ bien", r"either",
+                     r"compared\ (?:to|with)", r"par\ rapport\ [àa]", r"face\ [àa]", r"plut[ôo]t\ que",
+                     r"rather\ than")                      # a comparison names two watches too
 # Words that put the watch sought after the watch offered.
 EXCHANGE_WORDS = (r"contre", r"for", r"against", r"↔", r"<->", r"->", r"=>", r"⇄", r"🔄",
                   r"en\ [ée]change\ d[e']", r"in\ exchange\ for", r"pour\ un[e]?", r"over")
@@ -360,7 +376,10 @@ NOT_A_MODEL = (r"dial", r"cadran", r"watch(?:es)?", r"wrist-?watch", r"montre", 
                r"reduced", r"repost", r"sale", r"sold", r"chronograph", r"chrono", r"diver", r"dive",
                r"quartz", r"automatic", r"auto", r"solar", r"mechanical", r"digital", r"analog",
                r"is", r"est", r"a", r"une?", r"my", r"ma", r"mon", r"the(?=\s*$)", r"size", r"mm",
-               r"new", r"neuve?", r"\d+k")
+               r"new", r"neuve?", r"\d+k",
+               r"lundi", r"mardi", r"mercredi", r"jeudi", r"vendredi", r"samedi", r"dimanche", r"demain",
+               r"monday", r"tuesday", r"wednesday", r"thursday", r"friday", r"saturday", r"sunday",
+               r"today", r"tomorrow", r"tonight")             # "je poste la Nomos lundi"
 
 # ── Service dates and open ranges that are not the watch's year ─────────────────────
 SERVICE_WORDS = (r"r[ée]vis[ée]e?", r"r[ée]vision", r"serviced?", r"entretien", r"poli(?:e|shed)?",

@@ -72,6 +72,11 @@ PRICES = [
     ("Vends Tudor Pelagos 25600TN, 3200 eur", 3200, "EUR"),
     ("🔥126610LN N4 2025 HKD 108k", 108000, "HKD"),
     ("Vends Rolex Explorer 214270, 6900 euros 2016", 6900, "EUR"),
+    ("Baisse ! Tudor BB58 79030N 2021 FS 3 600€ → 3 300€", 3300, "EUR"),           # the new price
+    ("Price drop: Omega Speedmaster 310.30.42.50.01.001 $6,200 -> $5,800", 5800, "USD"),
+    ("Vends VC Overseas 4500V/110A-B128 2021 FS 24 500€", 24500, "EUR"),            # 4500V is no 4500€
+    ("Rolex NEW\n126610LN 2024 full set $108k", 108000, "HKD"),                     # an HK header
+    ("AP Used\n15500ST 2019 full set $365k", 365000, "HKD"),
     known_failure("🐷🌹AP-HK -USED\n🐷15500ST 2021 black full set HKDK312K", 312000, "HKD",
                   reason="a typo glues K to the currency code"),
 ]
@@ -125,6 +130,17 @@ REFERENCES = [
     ("Vends Rolex 1675 GMT vintage de 1972", "1675", "Rolex", "GMT-Master"),
     ("[WTS] Seiko SSC813/SBDL085", "SSC813", "Seiko", None),
     ("126710BLRO jub N03/2024 FS 20,5k€", "126710BLRO", "Rolex", "GMT-Master II"),
+    ("[WTS] Nomos Club Campus Ref 711 - $1,200", "711", "Nomos", "Club Campus"),          # short, after "Ref"
+    ("Vends Oris Divers Sixty-Five réf. 733, 40mm, 1 400€", "733", "Oris", "Divers Sixty-Five"),
+    ("Cherche Heuer Autavia 2446, budget 8k", "2446", "TAG Heuer", "Autavia"),   # 4 digits after a model
+    ("Looking for a Blancpain Fifty Fathoms 5015 in good shape", "5015", "Blancpain", "Fifty Fathoms"),
+    ("Vends VC Fiftysix 4600E/000A-B442 2021 FS 11 900€", "4600E/000A-B442", "Vacheron Constantin", "Fiftysix"),
+    ("Vends Breitling Navitimer B01 Chronograph 43 AB0121211B1A1, 2019", "AB0121211B1A1", "Breitling", "Navitimer"),
+    ("Tissot Seastar 1000 Powermatic T120.407.11.041.00 2021", "T120.407.11.041.00", "Tissot", "Seastar"),
+    known_failure("Vends Nomos Tangente 38 Datum 135, 1 700€", "135", "Nomos", "Tangente",
+                  reason="three digits with no Ref cue: a model number as often as a reference"),
+    known_failure("Bulova Precisionist Chronograph Black Dial 98B316", "98B316", "Bulova", None,
+                  reason="a reference is only taken within 24 characters of its brand"),
 ]
 
 
@@ -205,6 +221,12 @@ MULTI = [
      [("Patek Philippe", 1880000, None), ("Patek Philippe", 3800000, None)]),
     ("[WTS] Mother’s Day Watch Accessory Sale: Patek, Rolex, Vacheron Constantin", []),
     ("[WTS/WTT] Omega Speedmaster Reduced 3539.50 $1,900 or trade for a Tudor", [("Omega", 1900, None)]),
+    ("WTB a dress watch under $2k, Nomos, Junghans or Longines, open to ideas", []),   # makers as options
+    ("Cherche chrono auto, Tudor ou Omega, budget 4k", []),
+    ("Cherche Tudor BB58 ou Omega Speedmaster, budget 4k", [("Tudor", 4000, None), ("Omega", 4000, None)]),
+    ("How does the Omega Aqua Terra 41 wear compared to a Datejust 41?", [("Omega", None, None), ("Rolex", None, None)]),
+    known_failure("Ça vaut le coup face à l'Explorer, la Tudor Ranger ?", [("Rolex", None, None), ("Tudor", None, None)],
+                  reason="a common-word model (Explorer) yields to another maker named in the message"),
     ("[WTS] Seiko SSC Stock Oyster Bracelet with Uncle Clasp", []),
 ]
 
@@ -226,6 +248,11 @@ def test_a_watch_named_again_is_the_same_listing():
     listed = extract("Omega Aqua Terra 41 2020\nOmega Aqua Terra 38 2019\n4k chacune")
     assert [(l.price, l.box, l.condition) for l in again.listings] == [(5200, True, "excellent")]
     assert [l.size_mm for l in listed.listings] == [41, 38]
+
+
+def test_an_alternative_shares_the_family_named_once():
+    found = extract("Cherche Zenith Chronomaster A3818 ou la réédition 03.A384.400/21.C815, budget 9k")
+    assert [(l.brand, l.model) for l in found.listings] == [("Zenith", "Chronomaster")] * 2
 
 
 def test_whole_message_words_apply_to_every_listing():
@@ -288,6 +315,20 @@ TYPES = [
     ("Welcome to the new members! Please read the rules", "other"),
     ("Passé à la boutique, la Daytona n'est toujours pas arrivée", "other"),
     ("Quelqu'un saurait estimer une Zenith El Primero de 1995 ? merci", "question"),
+    ("Quelqu'un aurait une Omega Seamaster 300M à vendre ? paiement rapide", "wanted"),
+    ("Anyone got a Tudor Pelagos 39? Cash ready, EU based", "wanted"),
+    ("Omega Speedmaster 3861 2022 FS 5 900€, échange possible", "sale"),        # a price, then a swap welcome
+    ("Tudor Pelagos 25600TB 2021 B&P 3,4k€ ou échange", "sale"),
+    ("Omega Seamaster 300M 2019 full set $3,900 or trade", "sale"),
+    ("Omega Seamaster 300M 2019 full set, open to trades", "trade"),
+    ("J'ai porté mon Speedmaster 3861 au mariage hier, quel plaisir", "other"),  # a passing mention
+    ("Wore my Seamaster 300M all week, love it", "other"),
+    ("Is this legit? Someone is selling a Rolex 126610LN for $6,000 full set", "question"),  # another's offer
+    ("Real or fake? A guy is selling a Daytona 116500LN for 12k", "question"),
+    ("Legit ? Un mec vend une Nautilus 5711 à 60k€ sans papiers", "question"),
+    ("FT Omega Speedmaster 3861 2021 FS contre Tudor BB58", "trade"),           # For Trade
+    ("FT: Rolex Explorer 214270 against a Sub", "trade"),
+    ("Ma Speedy 3861 2022 FS contre une Submariner, étudie propositions", "trade"),
     known_failure("Superbe Submariner 116610LN, je la garde celle-là", "other",
                   reason="no offer, no question, no passing word: a reference named in a sentence reads as a sale"),
 ]
@@ -353,6 +394,14 @@ FIELDS = [
     ("Recherche Tudor Black Bay 58 bleue", "size_mm", None),
     ("Vends Omega Seamaster 300M 2019 FS", "size_mm", None),
     ("[WTS] 2021 Omega Skywalker X-33 318.90.45.79.01.001 Full Kit", "size_mm", None),
+    ("Vends Breitling Navitimer B01 Chronograph 43 AB0121211B1A1, 2019, 6 200€", "size_mm", 43),
+    ("Vends Rolex Submariner 2019 40 cadran noir 9k", "size_mm", None),          # a number after a year
+    ("Vends Tudor Pelagos 25600TB 2021 FS, 3 600€ (4 900€ neuf en boutique)", "condition", None),
+    ("WTS Zenith Chronomaster Original 2022 full set, $7,800 (retail $10,100 new)", "condition", None),
+    ("Vends Rolex Sub 116610LN (neuve, stickers) 9 800€", "condition", "new"),
+    ("Je t'envoie la Tudor demain", "model", None),                            # a day names no model
+    known_failure("Cherche Rolex Explorer 214270 carte N2023 ou N2024", "year", None,
+                  reason="two card years offered as alternatives: the first is taken"),
     known_failure("[WTS] Dan Henry 1964 Silver Panda - $99 shipped", "year", None,
                   reason="a model named after a year reads as the year"),
 ]
