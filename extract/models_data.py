@@ -171,8 +171,8 @@ MODELS = {
     "IWC": """
         Portugieser: Portugieser; Portuguese; Portugaise; Portugieser Chronograph; Portugieser Chronographe;
             Portugieser Chrono; Portuguese Chronograph; Portugieser Automatic; Portugieser Perpetual
-        Pilot: *Pilot; Pilot's Watch; Pilots Watch; Pilot Chronograph; Spitfire; Pilot Chrono; Le Petit Prince;
-            Petit Prince; Pilot's Chronograph
+        Pilot: *Pilot; Pilot's Watch; Pilots Watch; *Pilot Chronograph; Spitfire; *Pilot Chrono; Le Petit Prince;
+            Petit Prince; *Pilot's Chronograph
         Pilot Mark XX: Mark XX; Pilot Mark XX; Mark 20; Mk XX; Mk20
         Pilot Mark XVIII: Mark XVIII; Mark 18; Mk XVIII; Mk18
         Pilot Mark XVII: Mark XVII; Mark 17; Mk XVII

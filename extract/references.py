@@ -219,7 +219,7 @@ def _brand_next_to(text: str, start: int) -> str | None:
     near = None
     spans = [(m.end, m.brand) for m in models.find_models(text)] + [(e, b) for _s, e, b in models.find_brands(text)]
     for b_end, brand in spans:
-        if b_end <= start and start - b_end <= 24 and "\n" not in text[b_end:start]:
+        if b_end <= start and start - b_end <= 40 and "\n" not in text[b_end:start]:
             if near is None or b_end > near[0]:
                 near = (b_end, brand)
     return near and near[1]

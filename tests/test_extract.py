@@ -139,8 +139,10 @@ REFERENCES = [
     ("Tissot Seastar 1000 Powermatic T120.407.11.041.00 2021", "T120.407.11.041.00", "Tissot", "Seastar"),
     known_failure("Vends Nomos Tangente 38 Datum 135, 1 700€", "135", "Nomos", "Tangente",
                   reason="three digits with no Ref cue: a model number as often as a reference"),
-    known_failure("Bulova Precisionist Chronograph Black Dial 98B316", "98B316", "Bulova", None,
-                  reason="a reference is only taken within 24 characters of its brand"),
+    ("Seiko Prospex Pilot Chronograph Solar SSC821P1 44mm", "SSC821P1", "Seiko", "Prospex"),  # not IWC's
+    ("Bulova Marine Star Chronograph Quartz 98B225", "98B225", "Bulova", "Marine Star"),
+    known_failure("Bulova Precisionist Chronograph Black Dial Quartz 98B316", "98B316", "Bulova", None,
+                  reason="a reference is only taken within 40 characters of its brand"),
 ]
 
 
