@@ -22,7 +22,7 @@ from extract.prices import PriceMatch, find_prices, is_round, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
                            ENGLISH, EXCHANGE_WORDS, FRENCH, HONG_KONG_MARKERS,
-                           LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NOT_A_MODEL,
+                           LIST_MARKS, LIST_WORDS, MOVEMENTS, NEW_AS_ADJECTIVE, NEW_IN_BOX, NO_TRADE, NOT_A_MODEL,
                            NOT_THE_BRAND, OPENERS, PASSING, QUESTIONS, RETAIL_NOTES, SERVICE_WORDS,
                            STOCK_OPENERS, THANKS, WARNINGS, WHOLE_MESSAGE, loose, words)
 
@@ -82,7 +82,7 @@ def _word_lexicon() -> Lexicon:
                  (("movement", None),)))
     phrases = [(phrase, kind, value) for kind, table in (
         ("condition", CONDITIONS), ("movement", MOVEMENTS),
-        ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS, "warning": WARNINGS,
+        ("intent", {**ANYWHERE, "passing": PASSING, "thanks": THANKS, "warning": WARNINGS, "no_trade": NO_TRADE,
                     "question": QUESTIONS}),
         ) for value, group in table.items() for phrase in group]
     phrases.sort(key=lambda row: len(row[0]), reverse=True)
@@ -705,7 +705,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, st
             return "trade", True                         # "Vente ou échange ... contre", "[WTS/WTT]"
         if kind == "trade" and "sale" in said and priced:
             return "sale", True
-        if kind == "trade" and re.search(r"wts", opener.group(), re.IGNORECASE):
+        if kind == "trade" and re.search(r"wts|fs", opener.group(), re.IGNORECASE):   # WTS/WTT, FT/FS
             return ("sale" if priced else "trade"), True
         return kind, True
     offers = [(at, kind) for at, kind in intents if kind in ("wanted", "trade", "sale")]

@@ -300,7 +300,8 @@ OPENERS = {
                r"seeking", r"in\ search\ of", r"j'ach[èe]te", r"ach[èe]te", r"rach[èe]te", r"achat"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]change", r"[ée]ch", r"exchange", r"troc", r"up\ for\ trade",
               r"propose\ [ée]change", r"vente\ ou\ [ée]change", r"wts/wtt", r"wtt/wts",
-              r"open\ to\ trades?", r"ft", r"for\ trade"),            # FT: For Trade, as FS is For Sale
+              r"open\ to\ trades?", r"ft", r"for\ trade",             # FT: For Trade, as FS is For Sale
+              r"ft/fs", r"fs/ft"),
 }
 # Same intents anywhere in the message (weaker than an opener).
 ANYWHERE = {
@@ -309,9 +310,9 @@ ANYWHERE = {
     "wanted": (r"wtb", r"cherche", r"recherche", r"looking\ for", r"searching\ for",
                r"want\ to\ buy", r"budget", r"iso(?=\s+[A-Z])", r"j'ach[èe]te", r"in\ search\ of",
                r"int[ée]ress[ée]e?s?\ par", r"preneur", r"je\ prends", r"anyone\ selling",
-               r"(?:qqn|quelqu'un|quelqu'un\ d'entre\ vous)\ (?:a|aurait|poss[èe]de)"
+               r"(?:qqn|quelqu'un|quelqu'un\ d'entre\ vous)(?:\ qui)?\ (?:a|aurait|poss[èe]de|vend)"
                r"\ (?:une?|des|la|le)(?=\ (?!avis|id[ée]e|conseil|retour|question|adresse|bon\ plan))",
-               r"(?:does\ )?(?:anyone|somebody|someone)\ (?:have|has|got)\ (?:an?|one|the)"
+               r"(?:does\ )?(?:anyone|somebody|someone)\ (?:have|has|got|selling)\ (?:an?|one|the)"
                r"(?=\ (?!opinion|idea|clue|experience|question))"),
     "trade": (r"wtt", r"trade", r"swap", r"[ée]changes?", r"exchange", r"en\ [ée]change", r"troc",
               r"open\ to\ trades?",
@@ -333,9 +334,12 @@ QUESTIONS = (r"combien", r"quel(?:le)?s?", r"c'est\ quoi", r"diff[ée]rence", r"
              r"thoughts", r"opinions?", r"real\ or\ fake", r"vrai\ ou\ faux", r"legit", r"difference",
              # someone else's offer asked about: "Guy is selling a 5711 for...", "un mec vend une Sub"
              r"(?:(?:a|this|that|the|some)\ )?(?:guy|someone|somebody|seller|dealer|he|she|they|dude|person)"
-             r"(?:\ is|'s|\ are)?\ (?:selling|offering|listing|asking)",
+             r"(?:\ [^\s,.;!?]+){0,3}?(?:\ is|'s|\ are)\ (?:selling|offering|listing|asking)",
              r"(?:un|ce|le)\ (?:mec|gars|type|vendeur|monsieur)\ (?:me\ )?(?:vend|propose)",
              r"(?:il|elle|on)\ me\ (?:vend|propose)")
+# A swap refused: no intent to trade ("9 800€, pas d'échange").
+NO_TRADE = (r"pas\ d'[ée]changes?", r"sans\ [ée]changes?", r"no\ trades?", r"no\ swaps?",
+            r"not\ (?:open|interested)\ (?:to|in)\ trades?", r"[ée]changes?\ non")
 THANKS = (r"merci", r"thanks?", r"thank\ you", r"cheers")     # passing too, unless a question is asked
 # ── Listing structure ────────────────────────────────────────────────────────────────
 # Words between two watches of one line: alternatives share a budget or a "full set".

@@ -331,6 +331,12 @@ TYPES = [
     ("FT Omega Speedmaster 3861 2021 FS contre Tudor BB58", "trade"),           # For Trade
     ("FT: Rolex Explorer 214270 against a Sub", "trade"),
     ("Ma Speedy 3861 2022 FS contre une Submariner, étudie propositions", "trade"),
+    ("Someone selling a Speedmaster 3861? DM me", "wanted"),
+    ("Y'a quelqu'un qui a une Speedy Reduced à vendre ?", "wanted"),
+    ("This guy on Chrono24 is selling a 116500LN at 18k, too good to be true?", "question"),
+    ("FT/FS Omega Speedmaster 3861 2022 $5,800", "sale"),
+    ("FT/FS Omega Speedmaster 3861 2022", "trade"),
+    ("Tudor BB58 79030N 2021 FS, pas d'échange", "sale"),                     # a swap refused
     known_failure("Superbe Submariner 116610LN, je la garde celle-là", "other",
                   reason="no offer, no question, no passing word: a reference named in a sentence reads as a sale"),
 ]
