@@ -1427,6 +1427,7 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
     allow_reuse_address = True
     request_queue_size = 128    # listen backlog; socketserver's 5 drops SYNs of a burst: 1 s retransmits
     request_timeout = 30.0
+    max_body = Config.max_body
 
     def __init__(self, *args, **kwargs):
         self.deadlines = Deadlines()                # before binding: a failed bind calls server_close
@@ -1522,6 +1523,13 @@ class RequestHandler(WSGIRequestHandler):
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
         log.debug("%s %s -> %s", self.command, self.path.split("?")[0], captured["status"][:3])
 
+    def handle_expect_100(self):
+        """An oversized body is refused before the client sends it: no 100 Continue, the 413 at once."""
+        length = self.headers.get("Content-Length", "")
+        if length.isascii() and length.isdigit() and int(length) > self.server.max_body:
+            return True
+        return super().handle_expect_100()
+
     def finish(self):
         self.server.deadlines.disarm(self.connection)
         super().finish()
@@ -1536,6 +1544,7 @@ def make_http_server(service: Service, host: str, port: int,
     server = make_server(host, port, App(service), server_class=ThreadingServer, handler_class=RequestHandler)
     server.slots = threading.BoundedSemaphore(max_connections)
     server.request_timeout = service.config.request_timeout
+    server.max_body = service.config.max_body
     return server
 
 
