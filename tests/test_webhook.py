@@ -462,3 +462,12 @@ def test_head_answers_a_gets_headers_without_its_body(live_server):
     conn.request("GET", "/health")                  # the connection is still in step
     assert json.loads(conn.getresponse().read())["status"] == "healthy"
     conn.close()
+
+
+@pytest.mark.parametrize("length,first", [(10_000_000, b"HTTP/1.1 413 "), (500, b"HTTP/1.1 100 Continue")])
+def test_expect_100_continue_is_refused_at_once_when_oversized(live_server, length, first):
+    server = live_server(max_body=4096)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\n"
+                     b"Content-Length: %d\r\n\r\n" % length)
+        assert sock.recv(65536).startswith(first)    # the body was never sent
