@@ -364,6 +364,12 @@ class Journal:
                          "FROM bodies WHERE state IN ('pending', 'claimed')")
         return row[0][0]
 
+    def prune(self, finished_before: float) -> int:
+        """Delete bodies done or ignored before that time (their messages are stored; seen ids and
+        counters stay, so a late redelivery is still a duplicate). Pending and parked bodies are kept."""
+        return self._write(lambda db: db.execute(
+            "DELETE FROM bodies WHERE state IN ('done', 'ignored') AND finished_at < ?", (finished_before,)).rowcount)
+
     def check_writable(self) -> None:
         """A real, fsynced write (the /health probe): raises JournalError if the journal cannot be written."""
         self._write(lambda db: db.execute("INSERT INTO meta (key, value) VALUES ('checked_at', ?) "
