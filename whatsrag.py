@@ -81,6 +81,7 @@ class Config:
     max_attempts: int = 8                   # WHATSRAG_MAX_ATTEMPTS: a body failing this often is parked
     retry_seconds: float = 5.0              # WHATSRAG_RETRY_SECONDS: first back-off, doubled each failure
     lease_seconds: float = 300.0            # WHATSRAG_LEASE_SECONDS: a claimed body is retaken after this
+    keep_days: float = 0.0                  # WHATSRAG_KEEP_DAYS: raw bodies done this long ago are deleted; 0 keeps all
     log_level: str = "INFO"                 # LOG_LEVEL
     answer_model: str = "gpt-4o-mini"       # WHATSRAG_ANSWER_MODEL: chat model of /ask when OPENAI_API_KEY is set
     mark_read: bool = False                 # WHATSRAG_MARK_READ=1: mark inbound messages read
@@ -135,6 +136,7 @@ class Config:
             max_attempts=number("WHATSRAG_MAX_ATTEMPTS", int, cls.max_attempts, 1),
             retry_seconds=number("WHATSRAG_RETRY_SECONDS", float, cls.retry_seconds, 0.0),
             lease_seconds=number("WHATSRAG_LEASE_SECONDS", float, cls.lease_seconds, 1.0),
+            keep_days=number("WHATSRAG_KEEP_DAYS", float, cls.keep_days, 0.0),
             log_level=level,
             answer_model=text("WHATSRAG_ANSWER_MODEL", cls.answer_model),
             mark_read=flag("WHATSRAG_MARK_READ"), auto_reply=flag("WHATSRAG_AUTO_REPLY"),
@@ -663,6 +665,9 @@ def drain(service: Service) -> int:
     return taken
 
 
+PRUNE_EVERY = 3600.0        # seconds between two prunings of the journal (WHATSRAG_KEEP_DAYS)
+
+
 class WorkerPool:
     """Threads that drain the journal; woken by each new body, else polling for retries and other
     instances' work at least every `poll` seconds."""
@@ -671,6 +676,7 @@ class WorkerPool:
         self.service, self.size, self.poll = service, size, poll
         self._wakeup = threading.Event()
         self._stopping = threading.Event()
+        self._prune_lock, self._pruned_at = threading.Lock(), 0.0
         self._threads: list[threading.Thread] = []
 
     def start(self):
@@ -700,8 +706,25 @@ class WorkerPool:
                 log.error("worker cannot use the journal: %s", exc)
                 busy = False
             if not busy:
+                self._prune_if_due()
                 self._wakeup.wait(self._idle_seconds())
                 self._wakeup.clear()
+
+    def _prune_if_due(self):
+        """With WHATSRAG_KEEP_DAYS set, delete old finished bodies, at most once an hour, by one worker."""
+        keep_days = self.service.config.keep_days
+        if not keep_days or not self._prune_lock.acquire(blocking=False):
+            return
+        try:
+            if time.time() - self._pruned_at >= PRUNE_EVERY:
+                self._pruned_at = time.time()
+                deleted = self.service.journal.prune(time.time() - keep_days * 86400)
+                if deleted:
+                    log.info("deleted %d journal bodies finished over %g days ago", deleted, keep_days)
+        except JournalError as exc:
+            log.error("journal pruning failed: %s", exc)
+        finally:
+            self._prune_lock.release()
 
     def _idle_seconds(self) -> float:
         """Until the next retry is due (a back-off shorter than the poll), at most `poll`."""
