@@ -576,3 +576,23 @@ def test_a_body_that_fails_in_a_batch_fails_alone(service, wsgi):
     assert (counts["done"], counts["parked"]) == (10, 1)
     assert service.journal.parked()[0][:2] == (poison, 3)
     assert service.journal.stats()["messages_received"] == 10
+
+
+def test_old_finished_bodies_are_pruned_but_duplicates_still_caught(tmp_path, service_factory):
+    service = service_factory(keep_days=1)
+    client = WSGIClient(whatsrag.App(service))
+    body = webhook_body(text_message("wamid.old", SALE))
+    client.post_webhook(body)
+    service.journal.append(b"\xff parked")              # never pruned
+    whatsrag.drain(service)
+    assert service.journal.prune(time.time() - 86400) == 0             # not old enough yet
+    pool = whatsrag.WorkerPool(service, 1)           # not started: its pruning step is called directly
+    with __import__("sqlite3").connect(service.config.db_path) as db:
+        db.execute("UPDATE bodies SET finished_at = finished_at - 2 * 86400 WHERE state = 'done'")
+    pool._prune_if_due()
+    counts = service.journal.counts()
+    assert (counts["done"], counts["parked"]) == (0, 1)
+    client.post_webhook(body)                           # Meta redelivers a week later
+    whatsrag.drain(service)
+    stats = service.journal.stats()
+    assert (stats["messages_received"], stats["duplicates"]) == (1, 1)
