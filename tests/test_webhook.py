@@ -310,17 +310,18 @@ def test_oversized_body_is_413_over_the_wire_before_it_is_sent(live_server):
     assert reply.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in reply
 
 
-@pytest.mark.parametrize("length,status", [(None, 411), ("abc", 400), ("-1", 400), ("1e3", 400), ("", 400), ("²", 400), ("1 2", 400)])
+def post_unread(service, headers) -> whatsrag.Response:
+    return whatsrag.receive_webhook(service, whatsrag.Request("POST", "/webhook", {}, headers, "", UnreadableBody()))
+
+
+@pytest.mark.parametrize("length,status", [(None, 411), ("abc", 400), ("-1", 400), ("1e3", 400), ("", 400),
+                                           ("²", 400), ("1 2", 400)])
 def test_content_length_missing_or_invalid(service, length, status):
-    headers = {} if length is None else {"content-length": length}
-    response = whatsrag.receive_webhook(service, whatsrag.Request("POST", "/webhook", {}, headers, "", UnreadableBody()))
-    assert response.status == status
+    assert post_unread(service, {} if length is None else {"content-length": length}).status == status
 
 
 def test_chunked_body_is_411(service):
-    headers = {"transfer-encoding": "chunked"}
-    response = whatsrag.receive_webhook(service, whatsrag.Request("POST", "/webhook", {}, headers, "", UnreadableBody()))
-    assert response.status == 411
+    assert post_unread(service, {"transfer-encoding": "chunked"}).status == 411
 
 
 def test_body_shorter_than_its_length_is_400(service, wsgi):
