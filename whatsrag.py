@@ -587,16 +587,16 @@ def process(service: Service, claims: list) -> None:
             if message.key in new:
                 batch.setdefault(message.key, (message, delivery.source))
     extracted = {key: extract(message.text) for key, (message, _) in batch.items() if message.text}
-    stored = {key: stored_message(batch[key][0], x, batch[key][1]) for key, x in extracted.items()}
+    stored = {key: (batch[key][0], stored_message(batch[key][0], x, batch[key][1])) for key, x in extracted.items()}
     if stored:
-        listings.index(service.store, service.embedder, list(stored.values()))
+        listings.index(service.store, service.embedder, [record for _, record in stored.values()])
     for claim, delivery in deliveries:
-        finish_body(service, claim, delivery, extracted, {key: (batch[key][0], stored[key]) for key in stored})
+        finish_body(service, claim, delivery, extracted, stored)
 
 
 def finish_body(service: Service, claim, delivery: Delivery, extracted: dict, stored: dict) -> None:
     """Count the body's items and mark it done in one transaction, then run the follow-ups of the
-    messages it recorded first."""
+    messages it recorded first. `stored`: key -> (Message, StoredMessage) of the whole batch."""
     outcomes = [Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages]
     outcomes += [Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses]
     try:
