@@ -2,8 +2,10 @@
 
 Python's re tries the alternatives of `a|b|c|...` one by one at every position, so 200 brand
 spellings cost 200 attempts at every word. A Lexicon works out, from each alternative's parse tree,
-which characters it can start with, compiles one small regex per first character, and at each
-candidate position runs only the regex for the character found there.
+which two characters it can start with, and at each candidate position runs one small regex made
+of only the alternatives that can start with the two characters found there ("fu" → `full set`,
+`full`, not `fdp` or `ferme`). Those small regexes are compiled the first time a pair of characters
+asks for them (a few dozen pairs make up most messages), so importing costs a parse, not a compile.
 """
 import re
 import re._constants as sre
@@ -13,59 +15,99 @@ from extract.vocab import LATIN, LB, RB
 
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
+ANY = "\0"                                     # in a head: any character, or none, may come next
+WIDTH = 2                                      # heads are the first two characters
 
 
-def _first(items) -> tuple[set | None, bool]:
-    """(characters the sequence can start with or None for any, whether it can match empty)."""
-    chars: set = set()
+# ── Where an alternative can start ───────────────────────────────────────────────────
+def _chars(op, av) -> set | None:
+    """The characters one LITERAL or IN item matches, or None when it cannot be listed."""
+    if op is sre.LITERAL:
+        return {chr(av)}
+    if op is sre.IN:
+        found = set()
+        for kind, value in av:
+            if kind is sre.LITERAL:
+                found.add(chr(value))
+            elif kind is sre.RANGE:
+                found.update(chr(c) for c in range(value[0], value[1] + 1))
+            else:                                   # negated sets, \d, \w: anything
+                return None
+        return found
+    return None
+
+
+def _heads(items, heads: set) -> set:
+    """Extend each head (the text read so far, up to WIDTH characters) by the sequence `items`.
+    A head that meets something it cannot list ends in ANY."""
     for op, av in items:
+        if all(len(h) >= WIDTH or h.endswith(ANY) for h in heads):
+            break
         if op in _ZERO_WIDTH:
             continue
-        if op is sre.LITERAL:
-            return chars | {chr(av)}, False
-        if op is sre.IN:
-            found = set()
-            for kind, value in av:
-                if kind is sre.LITERAL:
-                    found.add(chr(value))
-                elif kind is sre.RANGE:
-                    found.update(chr(c) for c in range(value[0], value[1] + 1))
-                else:                                   # negated sets, \d, \w: anything
-                    return None, False
-            return chars | found, False
-        if op is sre.SUBPATTERN:
-            sub, nullable = _first(list(av[-1]))
+        if op is sre.SUBPATTERN or op is sre.ATOMIC_GROUP:
+            heads = _heads(list(av[-1] if op is sre.SUBPATTERN else av), heads)
         elif op is sre.BRANCH:
-            parts = [_first(list(branch)) for branch in av[1]]
-            if any(p[0] is None for p in parts):
-                return None, False
-            sub, nullable = set().union(*(p[0] for p in parts)), any(p[1] for p in parts)
+            heads = set().union(*(_heads(list(branch), heads) for branch in av[1]))
         elif op in _REPEATS:
-            low, _high, body = av
-            sub, nullable = _first(list(body))
-            nullable = nullable or low == 0
-        else:                                           # ANY, CATEGORY, group references
-            return None, False
-        if sub is None:
-            return None, False
-        chars |= sub
-        if not nullable:
-            return chars, False
-    return chars, True
+            low, high, body = av
+            for _ in range(low):
+                heads = _heads(list(body), heads)
+            grown = heads
+            for _ in range(min(high - low, WIDTH + 1)):  # each optional turn may add a character
+                grown = _heads(list(body), grown)
+                heads = heads | grown
+        else:
+            chars, grown = _chars(op, av), set()
+            for h in heads:
+                if len(h) >= WIDTH or h.endswith(ANY):
+                    grown.add(h)
+                elif chars is None:
+                    grown.add(h + ANY)
+                else:
+                    grown.update(h + c for c in chars)
+            heads = grown
+    return heads
+
+
+def heads(pattern: str, flags: int) -> set:
+    """The first two characters `pattern` can start with ("fu"), a first one followed by ANY when
+    the second cannot be told or the phrase may end there; lower case under re.IGNORECASE."""
+    found = _heads(list(sre_parse.parse(pattern, flags)), {""})
+    found = {h if len(h) == WIDTH or h.endswith(ANY) else h + ANY for h in found}
+    if any(h.startswith(ANY) for h in found):
+        raise ValueError(f"cannot tell where {pattern!r} starts")
+    if flags & re.IGNORECASE:
+        found = {"".join(c if c == ANY or len(c.lower()) != 1 else c.lower() for c in h) for h in found}
+    return found
 
 
 def first_chars(pattern: str, flags: int) -> set:
-    chars, nullable = _first(list(sre_parse.parse(pattern, flags)))
-    if chars is None or nullable:
-        raise ValueError(f"cannot tell where {pattern!r} starts")
-    if flags & re.IGNORECASE:
-        chars = {c.lower() for c in chars}
-    return chars
+    return {h[0] for h in heads(pattern, flags)}
 
 
 def bounded(phrase: str) -> str:
     """A phrase between Latin-letter boundaries (see vocab.LB)."""
     return f"{LB}(?:{phrase}){RB}"
+
+
+# ── One regex for the alternatives of a head ─────────────────────────────────────────
+BEFORE_RE = re.compile(r"\A\(\?<!\[(?:\\.|[^\]\\])*\]\)")        # a leading (?<![...])
+AFTER_RE = re.compile(r"\(\?!\[(?:\\.|[^\]\\])*\]\)\Z")         # a trailing (?![...])
+
+
+def _frame(pattern: str, tree) -> tuple[str, str, str]:
+    """(boundary before, phrase, boundary after): alternatives in a row that share their boundaries
+    are compiled as one `before(?:a|b|c)after`, each boundary set compiled once instead of per phrase
+    (the same matches: re backtracks into the next alternative when `after` fails)."""
+    before = after = ""
+    if len(tree) > 1 and tree[0][0] is sre.ASSERT_NOT and tree[0][1][0] == -1:
+        m = BEFORE_RE.match(pattern)
+        before = m.group() if m else ""
+    if len(tree) > 1 and tree[-1][0] is sre.ASSERT_NOT and tree[-1][1][0] == 1:
+        m = AFTER_RE.search(pattern, len(before))
+        after = m.group() if m else ""
+    return before, pattern[len(before):len(pattern) - len(after)], after
 
 
 class Lexicon:
@@ -74,31 +116,66 @@ class Lexicon:
 
     def __init__(self, alternatives: list[tuple[str, object]], flags: int = re.IGNORECASE):
         self.payloads = [payload for _pattern, payload in alternatives]
+        self.flags = flags
         self.fold = bool(flags & re.IGNORECASE)
-        buckets: dict[str, list[int]] = {}
+        self.frames, self.by_head = [], {}
         for index, (pattern, _payload) in enumerate(alternatives):
-            for ch in first_chars(pattern, flags):
-                buckets.setdefault(ch, []).append(index)
-        self.by_char = {ch: re.compile("|".join(f"(?P<a{i}>{alternatives[i][0]})" for i in indexes), flags)
-                        for ch, indexes in buckets.items()}
-        if self.fold:                                   # look up "A" and "a" alike without lower()
-            self.by_char.update({ch.upper(): rx for ch, rx in list(self.by_char.items())
-                                 if len(ch.upper()) == 1 and ch.upper() not in self.by_char})
-        letters = "".join(sorted(re.escape(c) for c in self.by_char if re.match(f"[{LATIN}]", c)))
-        others = "".join(sorted(re.escape(c) for c in self.by_char if not re.match(f"[{LATIN}]", c)))
+            tree = sre_parse.parse(pattern, flags)
+            self.frames.append(_frame(pattern, tree))
+            for head in heads(pattern, flags):
+                self.by_head.setdefault(head, []).append(index)
+        self.regex_of_key: dict = {}                # two characters as written → regex or None
+        self.regex_of_set: dict = {}                # alternatives (indexes) → compiled regex
+        first = {h[0] for h in self.by_head}
+        if self.fold:
+            first |= {c.upper() for c in first if len(c.upper()) == 1}
+        letters = "".join(sorted(re.escape(c) for c in first if re.match(f"[{LATIN}]", c)))
+        others = "".join(sorted(re.escape(c) for c in first if not re.match(f"[{LATIN}]", c)))
         parts = [f"(?<![{LATIN}])[{letters}]"] if letters else []   # a word starts with a letter
         parts += [f"[{others}]"] if others else []
         self.starts = re.compile("|".join(parts) or "(?!)", flags)
 
+    def _alternatives(self, key: str) -> list[int]:
+        """The alternatives that can start with `key` (one or two characters), in table order."""
+        low = key.lower() if self.fold else key
+        if len(low) != len(key):                    # a letter that lower-cases to two: try them all
+            return list(range(len(self.payloads)))
+        chosen = set(self.by_head.get(low[0] + ANY, ()))
+        if len(low) == WIDTH:
+            chosen.update(self.by_head.get(low, ()))
+        return sorted(chosen)
+
+    def _regex(self, key: str):
+        indexes = tuple(self._alternatives(key))
+        if not indexes:
+            return None
+        rx = self.regex_of_set.get(indexes)
+        if rx is None:
+            runs: list[tuple[str, str, list]] = []  # consecutive alternatives with the same boundaries
+            for i in indexes:
+                before, phrase, after = self.frames[i]
+                if not runs or runs[-1][:2] != (before, after):
+                    runs.append((before, after, []))
+                runs[-1][2].append(f"(?P<a{i}>{phrase})")
+            rx = self.regex_of_set[indexes] = re.compile(
+                "|".join(f"(?:{before}(?:{'|'.join(run)}){after})" for before, after, run in runs), self.flags)
+        if len(self.regex_of_key) < 65536:          # keys come from the text: keep the table bounded
+            self.regex_of_key[key] = rx
+        return rx
+
     def scan(self, text: str) -> list[tuple[int, int, object]]:
         found, reached = [], 0
-        by_char, payloads = self.by_char, self.payloads
+        regex_of_key, payloads = self.regex_of_key, self.payloads
         for m in self.starts.finditer(text):
             at = m.start()
             if at < reached:
                 continue
-            ch = text[at]
-            rx = by_char.get(ch) or by_char[ch.lower()]
+            key = text[at:at + WIDTH]
+            rx = regex_of_key.get(key, False)
+            if rx is False:
+                rx = self._regex(key)
+            if rx is None:
+                continue
             hit = rx.match(text, at)
             if hit:
                 found.append((at, hit.end(), payloads[int(hit.lastgroup[1:])]))
