@@ -627,21 +627,43 @@ def follow_up(service: Service, fresh: list) -> None:
 def work_once(service: Service) -> int:
     """Claim the due bodies (up to a batch) and process them; returns how many were taken, 0 if none."""
     claims = service.journal.claim_batch(CLAIM_BODIES, CLAIM_BYTES)
-    try:
-        if claims:
-            process(service, claims)
-    except JournalError:
-        raise                       # the journal itself failing: the pool waits; leases keep the bodies
-    except Exception as exc:        # parsing, extracting, storing: nothing was marked done
-        if len(claims) == 1:
-            record_failure(service, claims[0], exc)
-        else:                       # one bad body must not hold the others back: each on its own
-            for claim in claims:
-                try:
-                    process(service, [claim])
-                except Exception as single:
-                    record_failure(service, claim, single)
+    if claims:
+        settle(service, claims)
     return len(claims)
+
+
+def attempt(service: Service, claims: list) -> Exception | None:
+    """process(), its failure returned; the journal's own failures propagate (the pool waits, leases
+    keep the bodies)."""
+    try:
+        process(service, claims)
+    except JournalError:
+        raise
+    except Exception as exc:        # parsing, extracting, storing: nothing was marked done
+        return exc
+    return None
+
+
+def settle(service: Service, claims: list, failure: Exception | None = None) -> None:
+    """Process a batch; if it fails, halve it so that one bad body fails alone and the others go on.
+    Both halves failing alike (same error) is a cause they share, a dependency down: each body then
+    records the failure and waits for its back-off, without an attempt per body."""
+    failure = failure or attempt(service, claims)
+    if failure is None:
+        return
+    if len(claims) == 1:
+        record_failure(service, claims[0], failure)
+        return
+    halves = claims[:len(claims) // 2], claims[len(claims) // 2:]
+    failures = [attempt(service, half) for half in halves]
+    if all(failures) and len({f"{type(f).__name__}: {f}" for f in failures}) == 1:
+        for half, exc in zip(halves, failures):
+            for claim in half:
+                record_failure(service, claim, exc)
+        return
+    for half, exc in zip(halves, failures):
+        if exc:
+            settle(service, half, exc)
 
 
 def record_failure(service: Service, claim, exc: Exception) -> None:
