@@ -597,3 +597,66 @@ def test_old_finished_bodies_are_pruned_but_duplicates_still_caught(tmp_path, se
     whatsrag.drain(service)
     stats = service.journal.stats()
     assert (stats["messages_received"], stats["duplicates"]) == (1, 1)
+
+
+class DownEmbeddingsAPI:
+    """OpenAI's embeddings endpoint while it is down (it cannot be reached from here): every request
+    answered 503 with OpenAI's error object, and counted."""
+
+    def __init__(self):
+        import http.server
+        api = self
+        self.requests = 0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def log_message(self, *args):
+                pass
+
+            def do_POST(self):
+                self.rfile.read(int(self.headers.get("Content-Length", 0)))
+                api.requests += 1
+                body = json.dumps({"error": {"message": "The server is overloaded", "type": "server_error",
+                                             "param": None, "code": None}}).encode()
+                self.send_response(503)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(body)))
+                self.end_headers()
+                self.wfile.write(body)
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        threading.Thread(target=self.server.serve_forever, daemon=True).start()
+        self.base_url = f"http://127.0.0.1:{self.server.server_port}/v1"
+
+    def close(self):
+        self.server.shutdown()
+        self.server.server_close()
+
+
+def test_a_dependency_down_fails_a_batch_in_three_tries_not_one_per_body(tmp_path):
+    api = DownEmbeddingsAPI()
+    config = make_config(tmp_path, max_attempts=5, retry_seconds=60)
+    embedder = listings.open_embedder("sk-test", base_url=api.base_url, timeout=5, max_retries=0)
+    service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+    client = WSGIClient(whatsrag.App(service))
+    for n in range(40):
+        client.post_webhook(webhook_body(text_message(f"wamid.d{n}", f"{SALE} lot {n}")))
+    assert whatsrag.drain(service) == 40
+    assert api.requests == 3                            # the batch, then its two halves
+    assert service.journal.counts()["pending"] == 40 and service.journal.stats()["processing_failures"] == 40
+    service.close()
+    api.close()
+
+
+def test_two_different_bad_bodies_in_both_halves_fail_alone(service, wsgi):
+    bad = []
+    for n in range(10):
+        if n == 1:
+            bad.append(service.journal.append(b"\xff not JSON"))
+        elif n == 8:
+            bad.append(service.journal.append(b"{broken"))
+        else:
+            wsgi.post_webhook(webhook_body(text_message(f"wamid.h{n}", f"{SALE} #{n}")))
+    whatsrag.drain(service)
+    counts = service.journal.counts()
+    assert (counts["done"], counts["parked"]) == (8, 2)
+    assert [body_id for body_id, _, _ in service.journal.parked()] == bad
+    assert service.journal.stats()["processing_failures"] == 6            # 3 attempts each, no one else's
