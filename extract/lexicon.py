@@ -70,10 +70,11 @@ def _heads(items, heads: set) -> set:
     return heads
 
 
-def heads(pattern: str, flags: int) -> set:
+def heads(pattern: str, flags: int, tree=None) -> set:
     """The first two characters `pattern` can start with ("fu"), a first one followed by ANY when
-    the second cannot be told or the phrase may end there; lower case under re.IGNORECASE."""
-    found = _heads(list(sre_parse.parse(pattern, flags)), {""})
+    the second cannot be told or the phrase may end there; lower case under re.IGNORECASE.
+    `tree`: the pattern's parse when the caller has it."""
+    found = _heads(list(tree if tree is not None else sre_parse.parse(pattern, flags)), {""})
     found = {h if len(h) == WIDTH or h.endswith(ANY) else h + ANY for h in found}
     if any(h.startswith(ANY) for h in found):
         raise ValueError(f"cannot tell where {pattern!r} starts")
@@ -122,7 +123,7 @@ class Lexicon:
         for index, (pattern, _payload) in enumerate(alternatives):
             tree = sre_parse.parse(pattern, flags)
             self.frames.append(_frame(pattern, tree))
-            for head in heads(pattern, flags):
+            for head in heads(pattern, flags, tree):
                 self.by_head.setdefault(head, []).append(index)
         self.regex_of_key: dict = {}                # two characters as written → regex or None
         self.regex_of_set: dict = {}                # alternatives (indexes) → compiled regex

@@ -122,9 +122,18 @@ class _Scanner:
 
     def __init__(self, aliases):
         aliases = list(aliases)
-        self.loose = self._compile(_trie_pattern(a for a, f in aliases if "=" not in f), 0)
+        self.trie = _trie_pattern(a for a, f in aliases if "=" not in f)
+        self.loose = self._compile(self.trie, 0)
         self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
-        self.folded = self._compile(_trie_pattern(a for a, f in aliases if "=" not in f), re.IGNORECASE)
+        self._folded = None
+
+    @property
+    def folded(self):
+        """The loose aliases under re.IGNORECASE, for the rare text that lower() changes in length
+        (`İ` becomes two characters); compiled the first time one comes."""
+        if self._folded is None:
+            self._folded = self._compile(self.trie, re.IGNORECASE)
+        return self._folded
 
     @staticmethod
     def _compile(trie: str, flags: int):

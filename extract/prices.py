@@ -7,6 +7,7 @@ former price (`~~$450~~`, `was 5k`), a retail or shipping price, a range (`$425-
 `entre 18 et 22k`), gold fineness (`18k gold`). Which bare number is a price in a listing line is
 parse.py's call (`bare=True` candidates); this module knows numbers, not listings.
 """
+import functools
 import re
 from typing import NamedTuple
 
@@ -64,7 +65,12 @@ def price_words() -> list[tuple[str, tuple]]:
     return sorted(rows, key=lambda row: len(row[0]), reverse=True)
 
 
-PRICE_LEXICON = Lexicon(price_words())
+@functools.cache
+def price_lexicon() -> Lexicon:
+    """The price words alone, for find_prices called without the caller's scan (built on first use:
+    parse.py passes its own scan, so the service never needs it)."""
+    return Lexicon(price_words())
+
 SOFT_CUES = ("à", "at", "now", "maintenant")               # "à 3 200€": a price only with its currency
 PRE_GAP = ("", " ", "\u00a0")                               # "€8,200", "CHF 12'500"
 CUE_GAP_RE = re.compile(r"\s*[:=]?\s*\Z")                   # "prix : 4500", "budget 7k"
@@ -188,7 +194,7 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
     `said`: the price words of the text when the caller scanned them (see price_words)."""
     if said is None:
         said = {}
-        for start, end, facts in PRICE_LEXICON.scan(text):
+        for start, end, facts in price_lexicon().scan(text):
             for kind, value in facts:
                 said.setdefault(kind, []).append((start, end, value))
     currency_at = {end: (start, code) for start, end, code in said.get("currency", ())}
