@@ -364,6 +364,16 @@ class Journal:
                          "FROM bodies WHERE state IN ('pending', 'claimed')")
         return row[0][0]
 
+    def requeue(self, body_ids=None) -> int:
+        """Give parked bodies (all, or those ids) a fresh start once their cause is fixed."""
+        where, params = "state = 'parked'", ()
+        if body_ids is not None:
+            body_ids = [int(body_id) for body_id in body_ids]
+            where += f" AND id IN ({','.join('?' * len(body_ids)) or 'NULL'})"
+            params = tuple(body_ids)
+        return self._write(lambda db: db.execute(
+            f"UPDATE bodies SET state = 'pending', attempts = 0, next_attempt_at = 0 WHERE {where}", params).rowcount)
+
     def prune(self, finished_before: float) -> int:
         """Delete bodies done or ignored before that time (their messages are stored; seen ids and
         counters stay, so a late redelivery is still a duplicate). Pending and parked bodies are kept."""
