@@ -78,7 +78,7 @@ class Config:
     api_key: str | None = None              # WHATSRAG_API_KEY: Bearer key of /search; unset = loopback only
     request_timeout: float = 30.0           # WHATSRAG_REQUEST_TIMEOUT: whole-request deadline, seconds
     outbound_timeout: float = 20.0          # WHATSRAG_OUTBOUND_TIMEOUT: OpenAI / Supabase / Graph calls
-    max_attempts: int = 8                   # WHATSRAG_MAX_ATTEMPTS: a body failing this often is parked
+    max_attempts: int = 15                  # WHATSRAG_MAX_ATTEMPTS: parked after this many (~5 h of back-off)
     retry_seconds: float = 5.0              # WHATSRAG_RETRY_SECONDS: first back-off, doubled each failure
     lease_seconds: float = 300.0            # WHATSRAG_LEASE_SECONDS: a claimed body is retaken after this
     keep_days: float = 0.0                  # WHATSRAG_KEEP_DAYS: raw bodies done this long ago are deleted; 0 keeps all
@@ -1655,6 +1655,16 @@ class _BytesBody:
         return chunk
 
 
+def cli_requeue(args) -> int:
+    """Parked bodies back to pending (their cause fixed); a running service picks them up."""
+    journal = Journal(Config.from_env().db_path)
+    try:
+        print(f"{journal.requeue(args.ids or None)} parked bodies requeued")
+    finally:
+        journal.close()
+    return 0
+
+
 def cli_stats(args) -> int:
     config = Config.from_env()
     journal = Journal(config.db_path)
@@ -1761,6 +1771,9 @@ def main(argv=None) -> int:
     replay.add_argument("files", nargs="+")
     replay.set_defaults(run=cli_replay)
     commands.add_parser("stats", help="print the stats").set_defaults(run=cli_stats)
+    requeue = commands.add_parser("requeue", help="retry parked bodies (all, or the given ids)")
+    requeue.add_argument("ids", nargs="*", type=int)
+    requeue.set_defaults(run=cli_requeue)
     read = commands.add_parser("extract", help="print what the extractor reads in a message")
     read.add_argument("text", nargs="*")
     read.add_argument("--jsonl", action="store_true", help='read {"text": ...} lines on stdin')
