@@ -660,3 +660,20 @@ def test_two_different_bad_bodies_in_both_halves_fail_alone(service, wsgi):
     assert (counts["done"], counts["parked"]) == (8, 2)
     assert [body_id for body_id, _, _ in service.journal.parked()] == bad
     assert service.journal.stats()["processing_failures"] == 6            # 3 attempts each, no one else's
+
+
+def test_cli_requeue_gives_parked_bodies_a_fresh_start(tmp_path):
+    path = str(tmp_path / "rq.db")
+    journal = Journal(path)
+    for _ in range(3):
+        journal.append(b"{}")
+    for _ in range(3):
+        assert journal.fail(journal.claim(), "cause", max_attempts=1, backoff_seconds=0)
+    journal.close()
+    one = run_cli("requeue", "2", env={"WHATSRAG_DB": path})
+    assert one.returncode == 0 and one.stdout.strip() == "1 parked bodies requeued"
+    rest = run_cli("requeue", env={"WHATSRAG_DB": path})
+    assert rest.stdout.strip() == "2 parked bodies requeued"
+    journal = Journal(path)
+    assert journal.counts()["pending"] == 3 and journal.claim().attempts == 0
+    journal.close()
