@@ -12,6 +12,7 @@ The flow, in the order of the sections below:
      section header and the whole message say ("Tout en TBE", "all prices USD");
   5. decide the message type, language and confidence.
 """
+import functools
 import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
@@ -143,27 +144,30 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
 # Attributes ------------------------------------------------------------------------
 NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
 NEW_CARD_RE = re.compile(r"""
-    (?<![A-Za-z0-9/])                        # dealer shorthand for new with the card's date:
-    [nN] (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
+    [nN] (?<![A-Za-z0-9/][nN])               # dealer shorthand for new with the card's date:
+         (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
            | (?P<full>20\d\d) y? )                                  # n2025y, N2023
     (?![\d/A-Za-z])
 """, re.VERBOSE)
 YEAR_RE = re.compile(r"""
-    (?<![\d/.\-'#A-Za-z])                    # not inside a reference, a date or a number
-    (?: (?:0[1-9]|1[0-2]) [/-] (?P<yy>\d\d) (?![\d/])           # 09/23, 05-24 (month-year)
-      | (?:0?[1-9]|1[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)         # 6/2025, 09/2024
-      | \d{1,2} / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)        # 24/4/24
-      | (?P<plain>19\d\d|20[0-3]\d) y?                            # 2018, 2019y
-    )
+    \d (?<![\d/.\-'#A-Za-z]\d)               # a first digit not inside a reference, a date or a number
+                                             # (a digit first lets re skip to the next digit quickly)
+    (?: (?:(?<=0)[1-9]|(?<=1)[0-2]) [/-] (?P<yy>\d\d) (?![\d/])                  # 09/23, 05-24 (month-year)
+      | (?:(?<=0)[1-9]|(?<=[1-9])|(?<=1)[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)      # 6/2025, 09/2024
+      | \d? / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)                             # 24/4/24
+      | (?P<plain>(?<=1)9\d\d|(?<=2)0[0-3]\d) y?                   # 2018, 2019y (the group
+    )                                                               # holds the digits after the first)
     (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
                                               # (1970's), "2021+", a depth (2000m)
 """, re.VERBOSE)
 DIGIT_OR_LINE_RE = re.compile(r"[\d\n]")
+DIGIT_RE = re.compile(r"\d")
+LINE_RE = re.compile(r"[^\n]+")
 YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*(?:service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
                                     r"onwards|minimum|et\s+plus|\+)", re.IGNORECASE)
 SIZE_RE = re.compile(r"""
-    (?<![\d.,'#/\-])                          # not a part of a longer number (X-33, 40-68)
-    (?P<size> \d{2} (?: [.,] \d{1,2} )? )     # 40 / 43,5 / 41.5
+    (?P<size> \d (?<![\d.,'#/\-]\d) \d      # 40 / 43,5 / 41.5, not a part of a longer number (X-33,
+              (?: [.,] \d{1,2} )? )          # 40-68); a digit first lets re skip to the next digit quickly
     (?: \s? (?P<mm>mm) (?![a-z])              # 40mm / 41 mm / 45MM
       | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
 """, re.VERBOSE | re.IGNORECASE)
@@ -179,8 +183,9 @@ WATCH_GAP_RE = re.compile(r"""
 """, re.VERBOSE)
 
 
-def find_attributes(text: str, said: dict) -> list[Attribute]:
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)]
+def find_attributes(text: str, said: dict, digits: bool = True) -> list[Attribute]:
+    """`digits`: whether the text has any (no price, year, size or card date without one)."""
+    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)] if digits else []
     service_ends = [end for _s, end, _v in said.get("service", ())]
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
@@ -194,6 +199,8 @@ def find_attributes(text: str, said: dict) -> list[Attribute]:
     found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
     found += [Attribute(start, end, "box_papers", value) for start, end, value in said.get("box_papers", ())
               if not (opener and start < opener.end())]           # "FS: Omega ..." is For Sale
+    if not digits:
+        return found
     for m in NEW_CARD_RE.finditer(text):
         if m.group("month") and not 1 <= int(m.group("month")) <= 12:
             continue
@@ -202,7 +209,7 @@ def find_attributes(text: str, said: dict) -> list[Attribute]:
         if year:
             found.append(Attribute(m.start(), m.end(), "year", int(year) if len(year) == 4 else 2000 + int(year)))
     for m in YEAR_RE.finditer(text):
-        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or m.group("plain")
+        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[m.start():m.end("plain")]
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()) or any(
                 m.start() - 14 <= end <= m.start() and not DIGIT_OR_LINE_RE.search(text, end, m.start())
@@ -293,15 +300,21 @@ class Watch:
         return self.first("brand")
 
 
+NOT_UPPER_ALNUM_RE = re.compile(r"[^0-9A-Z]")
+LEADING_ZEROS_RE = re.compile(r"(?<![0-9])0+(?=[0-9])")
+NOT_LOWER_ALNUM_RE = re.compile(r"[^0-9a-z]")
+
+
 def same_reference(a: str, b: str) -> bool:
     """One watch's reference written twice: PAM00979 ~ PAM979, MTP-1374L-1A ~ MTP1374L-1A,
     M79030B ~ M79030B-0001."""
-    key_a, key_b = (re.sub(r"(?<![0-9])0+(?=[0-9])", "", re.sub(r"[^0-9A-Z]", "", r.upper())) for r in (a, b))
+    key_a, key_b = (LEADING_ZEROS_RE.sub("", NOT_UPPER_ALNUM_RE.sub("", r.upper())) for r in (a, b))
     return key_a.startswith(key_b) or key_b.startswith(key_a)
 
 
+@functools.lru_cache(maxsize=4096)
 def family_key(model: str | None) -> str:
-    return re.sub(r"[^0-9a-z]", "", (model or "").lower())
+    return NOT_LOWER_ALNUM_RE.sub("", (model or "").lower())   # (model names come from the tables)
 
 
 def compatible_models(a: str, b: str) -> bool:
@@ -410,8 +423,7 @@ def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
     `126610LN\t07/2025\t106000`."""
     if line_end is None or not is_round(price.amount):
         return False
-    rest = text[price.end:line_end]
-    return not re.search(r"\d", rest)
+    return not DIGIT_RE.search(text, price.end, line_end)
 
 
 def shareable(attr: Attribute) -> bool:
@@ -428,7 +440,7 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[int], accessories: list[int]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: where the words that speak for
     the whole message ("tout en", "all") end; `accessories`: where strap/bracelet words start."""
-    lines = [(m.start(), m.end()) for m in re.finditer(r"[^\n]+", text)]
+    lines = [m.span() for m in LINE_RE.finditer(text)]
     message = Facts()
     grouped = []                                    # (line span, watches)
     for start, end in lines:
@@ -667,6 +679,7 @@ def loose_listing(text: str, attributes: list[Attribute], accessories: list[int]
 LEAD = r"\A[\W_]*?"                                   # emojis, brackets, bullets before the first word
 OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
+FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener: "WTS/WTT", "FT/FS"
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
 WORD_RE = re.compile(r"[a-zà-ÿ]+(?:'[a-zà-ÿ]+)?|[a-z]'")
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
@@ -705,7 +718,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, st
             return "trade", True                         # "Vente ou échange ... contre", "[WTS/WTT]"
         if kind == "trade" and "sale" in said and priced:
             return "sale", True
-        if kind == "trade" and re.search(r"wts|fs", opener.group(), re.IGNORECASE):   # WTS/WTT, FT/FS
+        if kind == "trade" and FOR_SALE_RE.search(opener.group()):   # WTS/WTT, FT/FS
             return ("sale" if priced else "trade"), True
         return kind, True
     offers = [(at, kind) for at, kind in intents if kind in ("wanted", "trade", "sale")]
@@ -756,8 +769,9 @@ def read(text: str) -> Extraction:
         return Extraction()
     norm, span_map = normalise(text)
     said = scan_words(norm)
-    anchors = merge_anchors(find_brands(said) + find_models(norm) + find_references(norm))
-    attributes = find_attributes(norm, said)
+    digits = DIGIT_RE.search(norm) is not None       # chat lines often have none: no number to read
+    anchors = merge_anchors(find_brands(said) + find_models(norm) + (find_references(norm) if digits else []))
+    attributes = find_attributes(norm, said, digits)
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm)
     context = message_context(norm, said, attributes, language)

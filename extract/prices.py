@@ -35,13 +35,15 @@ _WORD = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_WORDS)
 _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, code in CURRENCIES]
 
 NUMBER_RE = re.compile(rf"""
-    (?P<number>
-        \d+ [.,] \d{{1,3}} (?=[kKmM])                               # 8,2k / 46.5K / 1.006M
-      | \d{{1,3}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} )   # 8.200 / 8 200 / 12'500 / 2,000
-                  (?: (?P=group) \d{{3}} )*                     # ... ,000,000
-                  (?: [.,] \d{{1,2}} )?                          # cents: 150,00
-        (?! \d | [kKmM](?![A-Za-z]) )                           # "330 910k" is two numbers
-      | \d+ (?: [.,] \d{{1,2}} )? (?![\d])                      # 8200 / 150,5 / 12.9
+    (?P<number> \d                                         # (the first digit outside the branches
+                                                            # lets re skip to the next digit quickly)
+        (?: \d* [.,] \d{{1,3}} (?=[kKmM])                          # 8,2k / 46.5K / 1.006M
+          | \d{{0,2}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
+                    (?: (?P=group) \d{{3}} )*                   # ... ,000,000
+                    (?: [.,] \d{{1,2}} )?                        # cents: 150,00
+            (?! \d | [kKmM](?![A-Za-z]) )                       # "330 910k" is two numbers
+          | \d* (?: [.,] \d{{1,2}} )? (?![\d])                  # 8200 / 150,5 / 12.9
+        )
     )
     (?:
         (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )?              # 8,2k / 8k2 / 46.5K
