@@ -646,8 +646,9 @@ def attempt(service: Service, claims: list) -> Exception | None:
 
 def settle(service: Service, claims: list, failure: Exception | None = None) -> None:
     """Process a batch; if it fails, halve it so that one bad body fails alone and the others go on.
-    Both halves failing alike (same error) is a cause they share, a dependency down: each body then
-    records the failure and waits for its back-off, without an attempt per body."""
+    Both halves failing alike (same exception type) is a cause they share, a dependency down: each body
+    then records the failure and waits for its back-off, without an attempt per body. (Two bad bodies
+    failing alike, one in each half, cost the batch one attempt.)"""
     failure = failure or attempt(service, claims)
     if failure is None:
         return
@@ -656,7 +657,7 @@ def settle(service: Service, claims: list, failure: Exception | None = None) -> 
         return
     halves = claims[:len(claims) // 2], claims[len(claims) // 2:]
     failures = [attempt(service, half) for half in halves]
-    if all(failures) and len({f"{type(f).__name__}: {f}" for f in failures}) == 1:
+    if all(failures) and len({type(failure) for failure in failures}) == 1:
         for half, exc in zip(halves, failures):
             for claim in half:
                 record_failure(service, claim, exc)
