@@ -5,7 +5,8 @@ spellings cost 200 attempts at every word. A Lexicon works out, from each altern
 which two characters it can start with, and at each candidate position runs one small regex made
 of only the alternatives that can start with the two characters found there ("fu" → `full set`,
 `full`, not `fdp` or `ferme`). Those small regexes are compiled the first time a pair of characters
-asks for them (a few dozen pairs make up most messages), so importing costs a parse, not a compile.
+asks for them (a few dozen pairs make up most messages), and plain phrases are read without re's
+parser, so importing costs little more than building the tables.
 """
 import re
 import re._constants as sre
@@ -111,6 +112,74 @@ def _frame(pattern: str, tree) -> tuple[str, str, str]:
     return before, pattern[len(before):len(pattern) - len(after)], after
 
 
+# Most phrases are plain: a word with a set of accents ("r[ée]vis[ée]e?"). Their frame and heads are
+# read from the text of the pattern, without re's parser (parsing 476 phrases was a third of the import);
+# a test checks that this reading agrees with the parse for every phrase of the tables.
+ATOM_RE = re.compile(r"""
+    \\ [^A-Za-z0-9]                                # an escaped space or punctuation: itself
+  | [^\\\[\]()|?*+{}.^$]                            # a plain character
+  | \[ (?: \\[^A-Za-z0-9] | [^\\\]\-^] )+ \]       # a set of plain characters (no range, no negation)
+""", re.VERBOSE)
+QUANTIFIER = "?*+{"
+ESCAPED_RE = re.compile(r"\\(.)")
+
+
+def _top_level(pattern: str) -> tuple[int, bool]:
+    """(where the group opened at 0 closes, or -1; whether a `|` stands outside every group)."""
+    depth, i, close, bar = 0, 0, -1, False
+    while i < len(pattern):
+        ch = pattern[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "[":                                # a set: skip to its end (a first "]" is literal)
+            i = pattern.index("]", i + 2 if pattern[i + 1:i + 2] in "]^" else i + 1)
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if depth == 0 and close < 0 and pattern.startswith("(?:"):
+                close = i
+        elif ch == "|" and depth == 0:
+            bar = True
+        i += 1
+    return close, bar
+
+
+def _atom_chars(atom: str) -> set:
+    if atom[0] == "[":
+        return set(ESCAPED_RE.sub(r"\1", atom[1:-1]))
+    return {atom[-1]}
+
+
+def quick_frame_heads(pattern: str, flags: int):
+    """(frame, heads) of a plain phrase read from its text, or None when the parse must tell."""
+    m = BEFORE_RE.match(pattern)
+    before = m.group() if m else ""
+    m = AFTER_RE.search(pattern, len(before))
+    after = m.group() if m else ""
+    phrase = pattern[len(before):len(pattern) - len(after)]
+    close, bar = _top_level(phrase)
+    if bar or not phrase:
+        return None
+    inner = phrase[3:close] if close == len(phrase) - 1 else phrase
+    if _top_level(inner)[1]:
+        return None                                  # "(?:a|b)": alternatives, the parse tells
+    atoms, at = [], 0
+    while len(atoms) < WIDTH and at < len(inner):
+        m = ATOM_RE.match(inner, at)
+        if not m or inner[m.end():m.end() + 1] in tuple(QUANTIFIER):
+            return None
+        atoms.append(_atom_chars(m.group()))
+        at = m.end()
+    if not atoms:
+        return None
+    found = {a + b for a in atoms[0] for b in (atoms[1] if len(atoms) == WIDTH else {ANY})}
+    if flags & re.IGNORECASE:
+        found = {"".join(c if c == ANY or len(c.lower()) != 1 else c.lower() for c in h) for h in found}
+    return (before, phrase, after), found
+
+
 class Lexicon:
     """`scan(text)` → [(start, end, payload)], leftmost, non-overlapping, first alternative wins
     at a position (list longer phrases first)."""
@@ -120,10 +189,14 @@ class Lexicon:
         self.flags = flags
         self.fold = bool(flags & re.IGNORECASE)
         self.frames, self.by_head = [], {}
-        for index, (pattern, _payload) in enumerate(alternatives):
-            tree = sre_parse.parse(pattern, flags)
-            self.frames.append(_frame(pattern, tree))
-            for head in heads(pattern, flags, tree):
+        self.patterns = [pattern for pattern, _payload in alternatives]
+        for index, pattern in enumerate(self.patterns):
+            quick = quick_frame_heads(pattern, flags)
+            if quick is None:
+                tree = sre_parse.parse(pattern, flags)
+                quick = _frame(pattern, tree), heads(pattern, flags, tree)
+            self.frames.append(quick[0])
+            for head in quick[1]:
                 self.by_head.setdefault(head, []).append(index)
         self.regex_of_key: dict = {}                # two characters as written → regex or None
         self.regex_of_set: dict = {}                # alternatives (indexes) → compiled regex
@@ -148,10 +221,8 @@ class Lexicon:
 
     def _regex(self, key: str):
         indexes = tuple(self._alternatives(key))
-        if not indexes:
-            return None
         rx = self.regex_of_set.get(indexes)
-        if rx is None:
+        if rx is None and indexes:
             runs: list[tuple[str, str, list]] = []  # consecutive alternatives with the same boundaries
             for i in indexes:
                 before, phrase, after = self.frames[i]

@@ -8,12 +8,14 @@ import importlib.util
 import json
 import os
 import random
+import re
+import re._parser as sre_parse
 import string
 
 import pytest
 
 from extract import LISTING_FIELDS, MESSAGE_TYPES, Extraction, Listing, extract
-from extract import lexicon, prices, rates
+from extract import lexicon, parse, prices, rates
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FR_DEV = os.path.join(ROOT, "tests", "data", "fr-dev.jsonl")
@@ -498,6 +500,20 @@ def test_rates_override_that_cannot_be_read_says_so(spec):
 
 
 # ── Lexicon ─────────────────────────────────────────────────────────────────────────
+@pytest.mark.parametrize("scanner, flags", [(parse.WORD_LEXICON, re.I | re.M), (prices.price_lexicon(), re.I)])
+def test_lexicon_reads_plain_phrases_as_the_parse_does(scanner, flags):
+    """The quick reading of plain phrases (no regex parse at import) agrees with re's parse for
+    every phrase of the tables, and covers most of them."""
+    read = 0
+    for pattern in scanner.patterns:
+        quick = lexicon.quick_frame_heads(pattern, flags)
+        if quick is not None:
+            tree = sre_parse.parse(pattern, flags)
+            assert quick == (lexicon._frame(pattern, tree), lexicon.heads(pattern, flags, tree)), pattern
+            read += 1
+    assert read > len(scanner.patterns) * 0.7
+
+
 def test_lexicon_reads_where_phrases_start():
     assert lexicon.first_chars(r"(?:9|9[.,]5)/10", 0) == {"9"}
     assert lexicon.first_chars(r"[ée]tat\ neuf", 2) == {"é", "e"}
