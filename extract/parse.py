@@ -195,10 +195,11 @@ def find_attributes(text: str, said: dict, digits: bool = True) -> list[Attribut
     if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
         notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
         found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
-    opener = OPENER_RE.match(text)
     found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
-    found += [Attribute(start, end, "box_papers", value) for start, end, value in said.get("box_papers", ())
-              if not (opener and start < opener.end())]           # "FS: Omega ..." is For Sale
+    if "box_papers" in said:
+        opener = OPENER_RE.match(text)
+        found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
+                  if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
     if not digits:
         return found
     for m in NEW_CARD_RE.finditer(text):
@@ -266,6 +267,8 @@ MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor
 
 def separator(gap: str) -> str | None:
     """The strongest separator in the text between two anchors: exchange > alternative > list."""
+    if gap == " " or not gap:                        # most anchors are one space apart
+        return None
     kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
     return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
 
@@ -689,8 +692,9 @@ FRENCH_OPENER_RE = re.compile(words("vends?", "vds", "rch", "je", "j'", "cherche
                               re.IGNORECASE)
 
 
-def language_of(text: str) -> str | None:
-    opener = OPENER_RE.match(text) or STOCK_OPENER_RE.match(text)
+def language_of(text: str, opener: re.Match | None) -> str | None:
+    """`opener`: OPENER_RE's match at the start of the text (read() asks once)."""
+    opener = opener or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
     low = text.lower()
@@ -705,12 +709,11 @@ def language_of(text: str) -> str | None:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, str]],
-                 language: str | None, priced_at: int | None = None) -> tuple[str, bool]:
+                 language: str | None, opener: re.Match | None, priced_at: int | None = None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
     asking price of a listing starts."""
     priced = any(l.price is not None for l in listings)
-    opener = OPENER_RE.match(text)
     said = {kind for _at, kind in intents}
     if opener:
         kind = opener.lastgroup
@@ -773,7 +776,8 @@ def read(text: str) -> Extraction:
     anchors = merge_anchors(find_brands(said) + find_models(norm) + (find_references(norm) if digits else []))
     attributes = find_attributes(norm, said, digits)
     anchors, attributes = resolve(norm, anchors, attributes)
-    language = language_of(norm)
+    opener = OPENER_RE.match(norm)
+    language = language_of(norm, opener)
     context = message_context(norm, said, attributes, language)
     whole = [end for _s, end, _v in said.get("whole", ())]
     accessories = [start for start, _e, _v in said.get("accessory", ())]
@@ -786,7 +790,7 @@ def read(text: str) -> Extraction:
     listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
     priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
     kind, typed = message_type(norm, listings, [(start, value) for start, _e, value in said.get("intent", ())],
-                               language, priced_at)
+                               language, opener, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
     understood = sum(x.end - x.start for x in anchors + attributes)
