@@ -186,6 +186,7 @@ class Lexicon:
 
     def __init__(self, alternatives: list[tuple[str, object]], flags: int = re.IGNORECASE):
         self.payloads = [payload for _pattern, payload in alternatives]
+        self.payload_of = {f"a{i}": payload for i, payload in enumerate(self.payloads)}   # by group name
         self.flags = flags
         self.fold = bool(flags & re.IGNORECASE)
         self.frames, self.by_head = [], {}
@@ -237,7 +238,7 @@ class Lexicon:
 
     def scan(self, text: str) -> list[tuple[int, int, object]]:
         found, reached = [], 0
-        regex_of_key, payloads = self.regex_of_key, self.payloads
+        regex_of_key, payload_of = self.regex_of_key, self.payload_of
         for m in self.starts.finditer(text):
             at = m.start()
             if at < reached:
@@ -250,6 +251,6 @@ class Lexicon:
                 continue
             hit = rx.match(text, at)
             if hit:
-                found.append((at, hit.end(), payloads[int(hit.lastgroup[1:])]))
+                found.append((at, hit.end(), payload_of[hit.lastgroup]))
                 reached = hit.end()
         return found

@@ -107,6 +107,7 @@ class Candidate(NamedTuple):
 
 
 # ── Reading one number ───────────────────────────────────────────────────────────────
+@functools.lru_cache(maxsize=512)                           # a few dozen spellings, thirty patterns each
 def currency_code(written: str | None) -> str | None:
     """ISO code of a written currency ("€" → EUR, "usdt" → USD); "$" stays "$"."""
     if not written:
@@ -158,15 +159,15 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     before = text[at - 1] if at else " "
     if before in "0123456789.'’/" or (before.isalpha() and pre is None):
         return None                                         # inside a number, a date or a code (SKX007K2)
-    multiplied = bool(m.group("thousand") or (m.group("million") and DECIMAL_RE.search(m.group("number"))))
-    post = m.group("post")
-    if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(m.group("number")) \
+    number, thousand, million, post = m.group("number", "thousand", "million", "post")
+    multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
+    if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
             and NEXT_NUMBER_RE.match(text, m.end()):
         post = None                                         # "2025 HKD 108k": the code opens the price
     written = bool(pre or post)
-    if m.group("million") and not written and not multiplied:
+    if million and not written and not multiplied:
         return None                                         # 300M: water resistance, not millions
-    if is_gold(text, m, written):
+    if thousand and is_gold(text, m, written):
         return None
     start = pre[0] if pre else at
     cue = None
