@@ -325,8 +325,8 @@ class Journal:
                 "claimed_by = NULL, claimed_until = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
                 ("parked" if parked else "pending", attempts, due, _storable(error[:2000]),
                  claim.body_id, claim.token)).rowcount
-            if marked:
-                self._bump(db, {"processing_failures": 1, "bodies_parked": int(parked)})
+            if marked and parked:
+                self._bump(db, {"bodies_parked": 1})
             return bool(marked)
         return self._write(work) and parked
 
@@ -363,6 +363,10 @@ class Journal:
         row = self._read("SELECT MIN(CASE state WHEN 'pending' THEN next_attempt_at ELSE claimed_until END) "
                          "FROM bodies WHERE state IN ('pending', 'claimed')")
         return row[0][0]
+
+    def add_counts(self, counts: Mapping[str, int]) -> None:
+        """Counters that belong to no body's completion (failed processing attempts)."""
+        self._write(lambda db: self._bump(db, counts))
 
     def requeue(self, body_ids=None) -> int:
         """Give parked bodies (all, or those ids) a fresh start once their cause is fixed."""
