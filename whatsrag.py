@@ -633,13 +633,14 @@ def work_once(service: Service) -> int:
 
 
 def attempt(service: Service, claims: list) -> Exception | None:
-    """process(), its failure returned; the journal's own failures propagate (the pool waits, leases
-    keep the bodies)."""
+    """process(), its failure counted and returned; the journal's own failures propagate (the pool
+    waits, leases keep the bodies)."""
     try:
         process(service, claims)
     except JournalError:
         raise
     except Exception as exc:        # parsing, extracting, storing: nothing was marked done
+        service.journal.add_counts({"processing_failures": 1})
         return exc
     return None
 
