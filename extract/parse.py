@@ -515,7 +515,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                          for end in whole):
             message.add(attr, text, line_end)       # "all full set", "tout en TBE"
             continue
-        index = next(k for k, bound in enumerate(bounds) if attr.start < bound)
+        index = 0 if len(bounds) == 1 else next(k for k, bound in enumerate(bounds) if attr.start < bound)
         if attr.field == "bare_size":
             if not (size_follows_model(text, watches[index], attr)
                     or SIZE_CUE_RE.search(text, max(0, attr.start - 14), attr.start)):

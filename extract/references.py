@@ -264,9 +264,11 @@ def _rolex_ok(token: str) -> bool:
 def _accept(text: str, start: int, token: str, shape, context: dict):
     """(brand, ok) for a candidate token; context caches the brands the message names."""
     digits_only = token.isdigit()
+    if digits_only and not 3 <= len(token) <= 6:
+        return None, False                           # 1 or 2 digits, or a phone number
     word, sign = _context_before(text, start)
-    if digits_only and not (4 <= len(token) <= 6 or len(token) == 3 and word in REFERENCE_WORD_SET):
-        return None, False                           # 2 or 3 digits (unless `Ref 324`), or a phone number
+    if digits_only and len(token) == 3 and word not in REFERENCE_WORD_SET:
+        return None, False                           # 3 digits only after `Ref` (`Ref 324`)
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
     if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
