@@ -684,7 +684,7 @@ OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
 FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener: "WTS/WTT", "FT/FS"
 STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
-WORD_RE = re.compile(r"[a-zà-ÿ]+(?:'[a-zà-ÿ]+)?|[a-z]'")
+WORD_RE = re.compile(r"[a-zà-ÿ][a-zà-ÿ]*(?:'[a-zà-ÿ]+)?")    # a letter first: re skips to the next one
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
 FRENCH_OPENER_RE = re.compile(words("vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
                                     "vendre", "vente", "propose", "d[ée]stockage", "arrivage", "c[èe]de",
