@@ -95,7 +95,8 @@ SHAPES = (
 
 # References written with spaces inside (Oris 01 733 7730 4135-07 8 24 05PEB): read before the tokens.
 SPACED_SHAPES = (
-    ("Oris", r"(?<![\d.])0\d[ .]\d{3}[ .]\d{4}[ .]\d{4}(?:-\d{2})?(?:[ .]\d[ .]\d{2}[ .]\d{2}[A-Z]{0,6})?(?![\d.])"),
+    # (the lookbehind after the first digit, so that re can skip to the next "0" without entering the pattern)
+    ("Oris", r"0(?<![\d.]0)\d[ .]\d{3}[ .]\d{4}[ .]\d{4}(?:-\d{2})?(?:[ .]\d[ .]\d{2}[ .]\d{2}[A-Z]{0,6})?(?![\d.])"),
 )
 
 # A reference-looking token that has letters and digits but no maker's shape: kept with brand None
