@@ -599,7 +599,9 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         amount = price.amount
         currency = price.currency or context.get("currency")
         if currency == "$":
-            currency = "HKD" if context.get("hong_kong") else "USD"
+            if "hong_kong" not in context:          # asked once, and only of a message priced in $
+                context["hong_kong"] = bool(HONG_KONG_RE.search(text))
+            currency = "HKD" if context["hong_kong"] else "USD"
     start, end = w.start, w.end
     if span_map:
         start, end = span_map[start], span_map[end - 1] + 1
@@ -653,7 +655,7 @@ def pick_model(w: Watch) -> str | None:
     return written or from_reference
 
 
-def message_context(text: str, said: dict, attributes: list[Attribute], language: str | None) -> dict:
+def message_context(said: dict, attributes: list[Attribute], language: str | None) -> dict:
     """Currency for prices written without one: the message's own, else EUR in French."""
     currency = next((a.value.currency for a in attributes if a.field == "price" and a.value.currency
                      and a.value.asking), None)
@@ -661,8 +663,7 @@ def message_context(text: str, said: dict, attributes: list[Attribute], language
         currency = next((code for _s, _e, code in said.get("currency", ()) if code != "$"), None)
     if currency is None and language == "fr":
         currency = "EUR"
-    dollars = any(a.field == "price" and a.value.currency == "$" for a in attributes)
-    return {"currency": currency, "hong_kong": dollars and bool(HONG_KONG_RE.search(text))}
+    return {"currency": currency}                    # (to_listing adds "hong_kong" when a $ asks)
 
 
 def loose_listing(text: str, attributes: list[Attribute], accessories: list[int]) -> list[tuple[Watch, dict, Section]]:
@@ -778,7 +779,7 @@ def read(text: str) -> Extraction:
     anchors, attributes = resolve(norm, anchors, attributes)
     opener = OPENER_RE.match(norm)
     language = language_of(norm, opener)
-    context = message_context(norm, said, attributes, language)
+    context = message_context(said, attributes, language)
     whole = [end for _s, end, _v in said.get("whole", ())]
     accessories = [start for start, _e, _v in said.get("accessory", ())]
     found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
