@@ -267,8 +267,9 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if digits_only and not 3 <= len(token) <= 6:
         return None, False                           # 1 or 2 digits, or a phone number
     word, sign = _context_before(text, start)
-    if digits_only and len(token) == 3 and word not in REFERENCE_WORD_SET:
-        return None, False                           # 3 digits only after `Ref` (`Ref 324`)
+    ref_word = word in REFERENCE_WORD_SET
+    if digits_only and not ref_word and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039):
+        return None, False                           # 3 digits only after `Ref` (`Ref 324`); a year
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
     if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
@@ -278,9 +279,6 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
                         or DATE_BEFORE_RE.search(text, max(0, start - 12), start)):
         return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
-    ref_word = word in REFERENCE_WORD_SET
-    if digits_only and len(token) == 4 and 1900 <= int(token) <= 2039 and not ref_word:
-        return None, False                           # a year
     if shape:
         named = None
         for (brand, _pattern, needs), shape_re in zip(SHAPES[shape[2]:], SHAPE_RES[shape[2]:]):
