@@ -446,7 +446,8 @@ def test_dict_shape_is_the_schema():
     assert out["listings"][0]["price_eur"] == 8200
 
 
-@pytest.mark.parametrize("text", ["", "   ", "\n\n", "🙏🙏", "?", "0" * 5000, "€" * 300, "$1-" * 200])
+@pytest.mark.parametrize("text", ["", "   ", "\n\n", "🙏🙏", "?", "0" * 5000, "€" * 300, "$1-" * 200,
+                                  "İstanbul dispo Rolex 116610LN"])       # İ lower-cases to two characters
 def test_odd_input_reads_to_an_extraction(text):
     assert isinstance(extract(text), Extraction)
 
