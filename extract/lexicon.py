@@ -206,6 +206,7 @@ class Lexicon:
             first |= {c.upper() for c in first if len(c.upper()) == 1}
         letters = "".join(sorted(re.escape(c) for c in first if re.match(f"[{LATIN}]", c)))
         others = "".join(sorted(re.escape(c) for c in first if not re.match(f"[{LATIN}]", c)))
+        self.word_start = re.compile(f"[{letters}]", flags) if letters else None
         parts = [f"(?<![{LATIN}])[{letters}]"] if letters else []   # a word starts with a letter
         parts += [f"[{others}]"] if others else []
         self.starts = re.compile("|".join(parts) or "(?!)", flags)
@@ -222,15 +223,19 @@ class Lexicon:
 
     def _regex(self, key: str):
         indexes = tuple(self._alternatives(key))
-        rx = self.regex_of_set.get(indexes)
+        # At a letter, `starts` has already seen no letter before it: LB need not be compiled again
+        # (each boundary set costs re a case-folding of 180 letters to compile).
+        word_start = bool(self.word_start and self.word_start.match(key))
+        rx = self.regex_of_set.get((indexes, word_start))
         if rx is None and indexes:
             runs: list[tuple[str, str, list]] = []  # consecutive alternatives with the same boundaries
             for i in indexes:
                 before, phrase, after = self.frames[i]
+                before = "" if word_start and before == LB else before
                 if not runs or runs[-1][:2] != (before, after):
                     runs.append((before, after, []))
                 runs[-1][2].append(f"(?P<a{i}>{phrase})")
-            rx = self.regex_of_set[indexes] = re.compile(
+            rx = self.regex_of_set[indexes, word_start] = re.compile(
                 "|".join(f"(?:{before}(?:{'|'.join(run)}){after})" for before, after, run in runs), self.flags)
         if len(self.regex_of_key) < 65536:          # keys come from the text: keep the table bounded
             self.regex_of_key[key] = rx
