@@ -107,6 +107,18 @@ def whatsrag(db, port, log_path, secret=SECRET, **env):
                   port, log_path)
 
 
+# whatsrag's own app and server with no worker pool: the ack path alone (a diagnostic, not a product mode)
+ACK_ONLY = ("import whatsrag; config = whatsrag.Config.from_env(); "
+            "service = whatsrag.open_service(config, workers=False); "
+            "whatsrag.make_http_server(service, config.host, config.port).serve_forever()")
+
+
+def whatsrag_ack_only(db, port, log_path, secret=SECRET):
+    return Server([sys.executable, "-c", ACK_ONLY],
+                  clean_env(PORT=port, WHATSRAG_DB=db, WHATSAPP_APP_SECRET=secret, WHATSRAG_HOST="127.0.0.1",
+                            PYTHONPATH=str(ROOT)), port, log_path)
+
+
 def fastapi_baseline(db, port, log_path, commit="inline", secret=SECRET):
     if not BENCH_PYTHON.exists():
         raise SystemExit("the benchmark venv is missing: run bench/setup.sh")
