@@ -183,8 +183,9 @@ WATCH_GAP_RE = re.compile(r"""
 """, re.VERBOSE)
 
 
-def find_attributes(text: str, said: dict, digits: bool = True) -> list[Attribute]:
-    """`digits`: whether the text has any (no price, year, size or card date without one)."""
+def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match | None = None) -> list[Attribute]:
+    """`digits`: whether the text has any (no price, year, size or card date without one); `opener`:
+    OPENER_RE's match at the start of the text (read() asks once)."""
     found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)] if digits else []
     service_ends = [end for _s, end, _v in said.get("service", ())]
     for start, end, value in said.get("condition", ()):
@@ -197,7 +198,6 @@ def find_attributes(text: str, said: dict, digits: bool = True) -> list[Attribut
         found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
     found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
     if "box_papers" in said:
-        opener = OPENER_RE.match(text)
         found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
     if not digits:
@@ -591,7 +591,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
     model = pick_model(w) or model_after_brand(text, w, stops)
     if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
-    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
+    if not any(a.explicit for a in w.anchors) and NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -775,9 +775,9 @@ def read(text: str) -> Extraction:
     said = scan_words(norm)
     digits = DIGIT_RE.search(norm) is not None       # chat lines often have none: no number to read
     anchors = merge_anchors(find_brands(said) + find_models(norm) + (find_references(norm) if digits else []))
-    attributes = find_attributes(norm, said, digits)
-    anchors, attributes = resolve(norm, anchors, attributes)
     opener = OPENER_RE.match(norm)
+    attributes = find_attributes(norm, said, digits, opener)
+    anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm, opener)
     context = message_context(said, attributes, language)
     whole = [end for _s, end, _v in said.get("whole", ())]
