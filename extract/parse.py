@@ -384,7 +384,7 @@ def fits(w: Watch, a: Anchor) -> bool:
 SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS" over alternatives
 CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
-HONG_KONG_RE = re.compile(HONG_KONG_MARKERS, re.IGNORECASE | re.MULTILINE)
+HONG_KONG_RES = tuple(re.compile(marker, re.IGNORECASE | re.MULTILINE) for marker in HONG_KONG_MARKERS)
 WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
@@ -600,7 +600,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         currency = price.currency or context.get("currency")
         if currency == "$":
             if "hong_kong" not in context:          # asked once, and only of a message priced in $
-                context["hong_kong"] = bool(HONG_KONG_RE.search(text))
+                context["hong_kong"] = any(rx.search(text) for rx in HONG_KONG_RES)
             currency = "HKD" if context["hong_kong"] else "USD"
     start, end = w.start, w.end
     if span_map:
