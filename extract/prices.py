@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from extract.lexicon import Lexicon, bounded
+from extract.lexicon import Lexicon, bounded, first_chars
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
 
@@ -33,6 +33,10 @@ class PriceMatch(NamedTuple):
 _SYMBOL = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_SYMBOLS)
 _WORD = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_WORDS)
 _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, code in CURRENCIES]
+# What a currency after a number can start with ("e" the French euro's): a look-ahead at it lets re
+# give up at once after most numbers instead of trying thirty currency spellings there.
+_POST_FIRST = "".join(sorted(re.escape(ch) for ch in set().union(
+    "e", *(first_chars(pattern, re.IGNORECASE) for pattern, _code in CURRENCIES))))
 
 NUMBER_RE = re.compile(rf"""
     (?P<number> \d                                         # (the first digit outside the branches
@@ -50,7 +54,8 @@ NUMBER_RE = re.compile(rf"""
         (?![A-DF-Za-df-z] | [eE][A-Za-zÀ-ÿ])                      # (8,2ke: k then the euro's e)
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
-    (?: \s? (?P<post> (?:{_SYMBOL}) (?!\d)                   # € / $ after (not "16570 $6,250")
+    (?: \s? (?=[{_POST_FIRST}])                            # (a character that can start one)
+        (?P<post> (?:{_SYMBOL}) (?!\d)                      # € / $ after (not "16570 $6,250")
                    | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d]|[/\-]\w)  # 8200e, 8,2ke: French € (not 4600E/000A)
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
                      (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) ) )?     # the next number (HKD235k, HKD 2,000,000)
