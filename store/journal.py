@@ -276,12 +276,21 @@ class Journal:
     def unseen(self, keys) -> set[str]:
         """The keys (message ids, status keys) not recorded yet, for skipping duplicates early."""
         keys = list(dict.fromkeys(keys))
-        seen = set()
-        for start in range(0, len(keys), 500):
+        with self._lock:
+            try:
+                return set(keys) - self._recorded(self._db, keys)
+            except sqlite3.Error as exc:
+                raise JournalError(f"journal read failed: {exc}") from exc
+
+    @staticmethod
+    def _recorded(db, keys: list[str]) -> set[str]:
+        """Which of `keys` are in the seen table (looked up by key, never a scan)."""
+        found = set()
+        for start in range(0, len(keys), 500):      # stay under SQLite's bound-variable limit
             chunk = keys[start:start + 500]
-            marks = ",".join("?" * len(chunk))
-            seen.update(row[0] for row in self._read(f"SELECT key FROM seen WHERE key IN ({marks})", chunk))
-        return set(keys) - seen
+            found.update(row[0] for row in db.execute(
+                f"SELECT key FROM seen WHERE key IN ({','.join('?' * len(chunk))})", chunk))
+        return found
 
     def finish(self, claim: Claim, outcomes: list[Outcome], counts: Mapping[str, int] = None) -> list[str]:
         """Mark the body done, record its keys and add their counters, all in one transaction.
@@ -290,25 +299,43 @@ class Journal:
         by a concurrent delivery counts as a repeat instead, so counters stay exact. Raises LeaseLost if
         the claim is no longer ours (nothing is changed; the new owner finishes the body).
         """
+        fresh = self.finish_all([(claim, outcomes, counts)])[0]
+        if fresh is None:
+            raise LeaseLost(f"body {claim.body_id} was reclaimed by another worker")
+        return fresh
+
+    def finish_all(self, bodies) -> list[list[str] | None]:
+        """finish() for many (claim, outcomes, counts) in one transaction: a worker's batch of bodies costs
+        one commit, not one each. Per body: its new keys, or None if its claim is no longer ours (that body
+        is left as it is). A key twice in the batch is new in the first body that has it, a repeat after."""
         now = self._clock()
 
         def work(db):
-            marked = db.execute("UPDATE bodies SET state = 'done', finished_at = ?, claimed_until = NULL, "
-                                "last_error = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
-                                (now, claim.body_id, claim.token))
-            if marked.rowcount != 1:
-                raise LeaseLost(f"body {claim.body_id} was reclaimed by another worker")
-            fresh, totals = [], dict(counts or {})
-            for outcome in outcomes:
-                inserted = db.execute("INSERT OR IGNORE INTO seen (key, body_id, seen_at) VALUES (?, ?, ?)",
-                                      (outcome.key, claim.body_id, now)).rowcount
-                added = outcome.counts if inserted else {outcome.repeat_counter: 1}
-                for name, n in added.items():
+            recorded = self._recorded(db, list({o.key: None for _, outcomes, _ in bodies for o in outcomes}))
+            results, rows, totals = [], [], {}
+            for claim, outcomes, counts in bodies:
+                marked = db.execute("UPDATE bodies SET state = 'done', finished_at = ?, claimed_until = NULL, "
+                                    "last_error = NULL WHERE id = ? AND state = 'claimed' AND claimed_by = ?",
+                                    (now, claim.body_id, claim.token))
+                if marked.rowcount != 1:
+                    results.append(None)
+                    continue
+                fresh = []
+                for outcome in outcomes:
+                    new = outcome.key not in recorded
+                    for name, n in (outcome.counts if new else {outcome.repeat_counter: 1}).items():
+                        totals[name] = totals.get(name, 0) + n
+                    if new:
+                        recorded.add(outcome.key)
+                        fresh.append(outcome.key)
+                        rows.append((outcome.key, claim.body_id, now))
+                for name, n in (counts or {}).items():
                     totals[name] = totals.get(name, 0) + n
-                if inserted:
-                    fresh.append(outcome.key)
+                results.append(fresh)
+            # the write lock is held since the lookup above: no other writer can have added these keys
+            db.executemany("INSERT INTO seen (key, body_id, seen_at) VALUES (?, ?, ?)", rows)
             self._bump(db, totals)
-            return fresh
+            return results
         return self._write(work)
 
     def fail(self, claim: Claim, error: str, *, max_attempts: int, backoff_seconds: float,
