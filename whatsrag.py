@@ -1611,13 +1611,62 @@ def setup_logging(level: str = "INFO"):
 SWITCH_INTERVAL = 0.0005
 
 
+class WorkerProcess:
+    """`serve`'s pipeline in a process of its own (import --jobs' helpers' way: spawned, claiming from the
+    shared journal with leases), so extraction's CPU never holds the GIL an ack is waiting for. Stands in
+    for the service's pool: wake() on each journalled body, alive()/size for /health, stop() at exit.
+    Woken through a pipe, not a shared lock a kill -9 could leave held: the server's end closing, on
+    stop or on its death, is the worker's signal to finish the bodies in hand and exit."""
+    size = 1
+
+    def __init__(self, config: Config):
+        context = multiprocessing.get_context("spawn")      # no SQLite connection crosses a fork
+        reader, self._writer = context.Pipe(duplex=False)
+        os.set_blocking(self._writer.fileno(), False)       # a full pipe means a wake-up is pending already
+        self._process = context.Process(target=serve_workers, args=(config, reader), name="whatsrag-workers",
+                                        daemon=True)
+        self._process.start()
+        reader.close()
+
+    def wake(self):
+        try:
+            self._writer.send_bytes(b"w")       # 5 bytes: one atomic write, safe from concurrent acks
+        except OSError:
+            pass
+
+    def alive(self) -> int:
+        return int(self._process.is_alive())
+
+    def stop(self, timeout: float = 30.0):
+        self._writer.close()
+        self._process.join(timeout)
+
+
+def serve_workers(config: Config, wakeups) -> None:
+    """The worker process: a WorkerPool woken by each byte from the server, until the server's end closes."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C reaches the group: the server decides
+    os.nice(10)         # acks first when the cores are short: the journal holds the backlog meanwhile
+    setup_logging(config.log_level)
+    service = open_service(config)
+    try:
+        while True:
+            while wakeups.poll(1.0):
+                wakeups.recv_bytes()
+                service.wake()
+    except (EOFError, OSError):
+        pass
+    finally:
+        service.close()
+
+
 def cli_serve(args) -> int:
     config = Config.from_env()
     setup_logging(config.log_level)
     for level, line in describe(config):
         log.log(level, line)
     sys.setswitchinterval(SWITCH_INTERVAL)
-    service = open_service(config)
+    service = open_service(config, workers=False)
+    service.pool = WorkerProcess(config)
     server = make_http_server(service, config.host, config.port)
     stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
     signal.signal(signal.SIGTERM, stop)
