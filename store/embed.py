@@ -7,12 +7,14 @@ Both share `terms()` (accent- and case-folded words, references joined) with the
 what a vector sees and what the word index sees are the same words.  An empty text embeds to the
 zero vector (the API refuses empty inputs; a zero vector scores 0 against anything).
 """
+import base64
 import math
 import re
+import sys
 import unicodedata
 import zlib
+from array import array
 from functools import lru_cache
-from operator import mul
 from typing import Sequence
 
 from store import StoreError
@@ -73,9 +75,23 @@ def terms(text: str) -> tuple[str, ...]:
 
 
 def normalise(vector: Sequence[float]) -> list[float]:
-    """L2-normalised copy; the zero vector stays zero."""
-    norm = math.sqrt(sum(map(mul, vector, vector)))
-    return [x / norm for x in vector] if norm else [0.0] * len(vector)
+    """L2-normalised copy; the zero vector stays zero. OpenAI's vectors come normalised: copied as they are."""
+    norm = math.hypot(*vector)
+    if abs(norm - 1.0) < 1e-6 or not norm:
+        return list(vector)
+    scale = 1.0 / norm
+    return [x * scale for x in vector]
+
+
+def decode(embedding) -> Sequence[float]:
+    """An embedding as the API sends it: base64 of little-endian float32 (asked for: a quarter of the JSON
+    and no float parsing), or a list of numbers from a server that ignores encoding_format."""
+    if not isinstance(embedding, str):
+        return embedding
+    vector = array("f", base64.b64decode(embedding))
+    if sys.byteorder == "big":
+        vector.byteswap()
+    return vector
 
 
 # ---------------------------------------------------------------------------------------------
@@ -184,18 +200,22 @@ class OpenAIEmbedder:
     def _request(self, inputs: list[str]) -> list[list[float]]:
         import openai
         try:
-            answer = self.client.embeddings.create(model=self.model, input=inputs, **self._dimensions)
+            answer = self.client.embeddings.create(model=self.model, input=inputs, encoding_format="base64",
+                                                   **self._dimensions)
         except openai.AuthenticationError as exc:
             raise EmbedError("OpenAI refused the API key (401): check OPENAI_API_KEY") from exc
         except openai.APIStatusError as exc:
             raise EmbedError(f"OpenAI embeddings failed with HTTP {exc.status_code}: {exc.message}") from exc
         except openai.APIError as exc:      # connection errors and timeouts, after the client's retries
             raise EmbedError(f"OpenAI embeddings unreachable: {exc}") from exc
-        rows = sorted(answer.data, key=lambda row: row.index)
-        if len(rows) != len(inputs) or any(len(row.embedding) != self.dim for row in rows):
-            raise EmbedError(f"OpenAI answered {len(rows)} vectors for {len(inputs)} inputs "
+        try:
+            vectors = [decode(row.embedding) for row in sorted(answer.data, key=lambda row: row.index)]
+        except ValueError as exc:       # not base64, or not a whole number of float32
+            raise EmbedError(f"OpenAI answered an embedding that cannot be read: {exc}") from exc
+        if len(vectors) != len(inputs) or any(len(vector) != self.dim for vector in vectors):
+            raise EmbedError(f"OpenAI answered {len(vectors)} vectors for {len(inputs)} inputs "
                              f"(expected dimension {self.dim})")
-        return [normalise(row.embedding) for row in rows]
+        return [normalise(vector) for vector in vectors]
 
 
 def make_openai_client(api_key: str, base_url: str | None, timeout: float, max_retries: int):
