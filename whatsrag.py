@@ -918,9 +918,9 @@ def health(service: Service) -> Response:
         log.error("health: the journal cannot be written: %s", exc)
         journal_ok = False
     store_ok, _ = _check(service.store.health)
-    # Not loaded yet (serve warms it after listening): "loading", not a 0.2 s import inside a health probe.
-    extractor_ok = ("loading" if "extract.parse" not in sys.modules else
-                    _check(lambda: (isinstance(extract("Rolex Submariner 9000€"), Extraction), ""))[0])
+    # While serve warms the extractor up: "loading", not a wait of ~0.2 s for its import inside a probe.
+    extractor_ok = ("loading" if EXTRACTOR_WARMUP.is_alive() else
+                    _check(lambda: (isinstance(extract(EXTRACTOR_PROBE), Extraction), ""))[0])
     workers_ok = service.pool is None or service.pool.alive() == service.pool.size
     checks = {
         "webhook": journal_ok,
@@ -1606,6 +1606,11 @@ def setup_logging(level: str = "INFO"):
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
+# The extractor's vocabulary compiles (~0.2 s) in this thread once serve listens: /health and acks need
+# not wait for it (/health says "loading" meanwhile).
+EXTRACTOR_PROBE = "Rolex Submariner 9000€"
+EXTRACTOR_WARMUP = threading.Thread(target=extract, args=(EXTRACTOR_PROBE,), name="whatsrag-warm", daemon=True)
+
 # A thread doing CPU work (extraction, JSON, regexes) holds the GIL up to this long before an ack's
 # thread may run: CPython's 5 ms default puts milliseconds into every ack's tail once workers are busy.
 SWITCH_INTERVAL = 0.0005
@@ -1666,13 +1671,12 @@ def cli_serve(args) -> int:
         log.log(level, line)
     sys.setswitchinterval(SWITCH_INTERVAL)
     service = open_service(config, workers=False)
-    service.pool = WorkerProcess(config)
     server = make_http_server(service, config.host, config.port)
+    service.pool = WorkerProcess(config)    # once bound: its start-up shares the cores with the first acks
     stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
     signal.signal(signal.SIGTERM, stop)
     log.info("serving on http://%s:%d", config.host, server.server_port)
-    # The extractor's vocabulary compiles once listening: /health and acks need not wait for it.
-    threading.Thread(target=extract, args=("Rolex Submariner 9000€",), name="whatsrag-warm", daemon=True).start()
+    EXTRACTOR_WARMUP.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:
