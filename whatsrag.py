@@ -40,7 +40,7 @@ from extract import Extraction, extract
 from extract.chat import ChatError, ChatReport, group_from_filename, open_export, parse_lines
 import store as listings
 from store import StoredMessage, StoreError
-from store.journal import Journal, JournalError, LeaseLost, Outcome
+from store.journal import Journal, JournalError, Outcome
 
 __version__ = "0.1.0"
 log = logging.getLogger("whatsrag")
@@ -576,8 +576,8 @@ CLAIM_BYTES = 4 * 1024 * 1024       # ... as long as they fit in this (a single 
 
 def process(service: Service, claims: list) -> None:
     """Journalled bodies through the pipeline together: one unseen-check, one embedding batch, one upsert,
-    then each body marked done with its counts. A failure to parse, extract or store raises before any
-    body is marked done."""
+    then every body marked done with its counts in one commit. A failure to parse, extract or store
+    raises before any body is marked done."""
     deliveries = [(claim, Delivery.from_payload(json.loads(claim.body))) for claim in claims]
     new = service.journal.unseen([m.key for _, delivery in deliveries for m in delivery.messages])
     batch = {}                      # key -> (message, source): one per id, the oldest body's
@@ -589,25 +589,27 @@ def process(service: Service, claims: list) -> None:
     stored = {key: (batch[key][0], stored_message(batch[key][0], x, batch[key][1])) for key, x in extracted.items()}
     if stored:
         listings.index(service.store, service.embedder, [record for _, record in stored.values()])
-    for claim, delivery in deliveries:
-        finish_body(service, claim, delivery, extracted, stored)
+    finish_bodies(service, deliveries, extracted, stored)
 
 
-def finish_body(service: Service, claim, delivery: Delivery, extracted: dict, stored: dict) -> None:
-    """Count the body's items and mark it done in one transaction, then run the follow-ups of the
-    messages it recorded first. `stored`: key -> (Message, StoredMessage) of the whole batch."""
-    outcomes = [Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages]
-    outcomes += [Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses]
-    try:
-        fresh = set(service.journal.finish(claim, outcomes, {"errors": len(delivery.errors) + delivery.skipped}))
-    except LeaseLost:
-        log.info("body %d was taken over by another worker after its lease ran out", claim.body_id)
-        return
-    log_problems(delivery)
-    log.debug("body %d done: %d messages (%d new), %d statuses", claim.body_id, len(delivery.messages),
-              len(fresh - {s.key for s in delivery.statuses}), len(delivery.statuses))
-    follow_up(service, [stored[key] for key in dict.fromkeys(m.key for m in delivery.messages)
-                        if key in fresh and key in stored])
+def finish_bodies(service: Service, deliveries: list, extracted: dict, stored: dict) -> None:
+    """Count each body's items and mark the bodies done in one transaction, then run the follow-ups of
+    the messages each body recorded first. `stored`: key -> (Message, StoredMessage) of the whole batch."""
+    finished = service.journal.finish_all([
+        (claim, [*(Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages),
+                 *(Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses)],
+         {"errors": len(delivery.errors) + delivery.skipped})
+        for claim, delivery in deliveries])
+    for (claim, delivery), fresh in zip(deliveries, finished):
+        if fresh is None:
+            log.info("body %d was taken over by another worker after its lease ran out", claim.body_id)
+            continue
+        fresh = set(fresh)
+        log_problems(delivery)
+        log.debug("body %d done: %d messages (%d new), %d statuses", claim.body_id, len(delivery.messages),
+                  len(fresh - {s.key for s in delivery.statuses}), len(delivery.statuses))
+        follow_up(service, [stored[key] for key in dict.fromkeys(m.key for m in delivery.messages)
+                            if key in fresh and key in stored])
 
 
 def follow_up(service: Service, fresh: list) -> None:
@@ -623,9 +625,9 @@ def follow_up(service: Service, fresh: list) -> None:
             log.debug("follow-up failure", exc_info=True)
 
 
-def work_once(service: Service) -> int:
-    """Claim the due bodies (up to a batch) and process them; returns how many were taken, 0 if none."""
-    claims = service.journal.claim_batch(CLAIM_BODIES, CLAIM_BYTES)
+def work_once(service: Service, limit: int = CLAIM_BODIES) -> int:
+    """Claim the due bodies (up to `limit`) and process them; returns how many were taken, 0 if none."""
+    claims = service.journal.claim_batch(limit, CLAIM_BYTES)
     if claims:
         settle(service, claims)
     return len(claims)
@@ -763,6 +765,7 @@ class WorkerPool:
 # =============================================================================================
 
 IMPORT_BATCH = 500          # messages per journalled body: one commit each, bounded memory
+IMPORT_CLAIM = 1            # bodies a process of a parallel import takes at once: the work spreads evenly
 
 
 @dataclass(frozen=True)
@@ -819,11 +822,18 @@ def import_helper(config: Config, done, found) -> None:
     service.followups.append(listing_counter(found))
     try:
         while not done.is_set():
-            if not work_once(service):
+            if not work_once(service, IMPORT_CLAIM):
                 done.wait(0.05)
-        drain(service)
+        take_share(service)
     finally:
         service.close()
+
+
+def take_share(service: Service, leave: int = 0) -> None:
+    """Bodies of a parallel import, one at a time, while more than `leave` are due: the importer leaves
+    one a helper, so that each finds one waiting when it is done with its own."""
+    while service.journal.due() > leave and work_once(service, IMPORT_CLAIM):
+        pass
 
 
 def import_chat(service: Service, path, group: str | None = None, tz=timezone.utc,
@@ -843,7 +853,7 @@ def import_chat(service: Service, path, group: str | None = None, tz=timezone.ut
     try:
         for helper in helpers:
             helper.start()
-        drain(service)
+        take_share(service) if helpers else drain(service)     # an interrupted import's bodies first
         with open_export(path) as lines:
             for batch in _batches(parse_lines(lines, group, tz=tz, report=report), IMPORT_BATCH):
                 unseen = service.journal.unseen([f"msg:{m.message_id}" for m in batch])
@@ -851,11 +861,11 @@ def import_chat(service: Service, path, group: str | None = None, tz=timezone.ut
                 new, already = new + len(todo), already + len(batch) - len(todo)
                 if todo:
                     service.journal.append(import_body(todo))
-                    work_once(service) if helpers else drain(service)   # with helpers: a share only
+                    take_share(service, len(helpers)) if helpers else drain(service)
                 if progress:
                     progress(report, found.value, time.monotonic() - started)
         done.set()
-        drain(service)
+        take_share(service) if helpers else drain(service)
         for helper in helpers:
             helper.join()
     finally:
@@ -1676,7 +1686,8 @@ def cli_serve(args) -> int:
     stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
     signal.signal(signal.SIGTERM, stop)
     log.info("serving on http://%s:%d", config.host, server.server_port)
-    EXTRACTOR_WARMUP.start()
+    if EXTRACTOR_WARMUP.ident is None:      # a thread starts once: a second serve in one process skips it
+        EXTRACTOR_WARMUP.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -385,6 +385,13 @@ class Journal:
         return self._read("SELECT id, attempts, last_error FROM bodies WHERE state = 'parked' ORDER BY id LIMIT ?",
                           (limit,))
 
+    def due(self) -> int:
+        """How many bodies a claim could take now: pending and due, or claimed under a lease that ran out."""
+        now = self._clock()
+        return self._read("SELECT count(*) FROM bodies WHERE state IN ('pending', 'claimed') AND ("
+                          "(state = 'pending' AND next_attempt_at <= ?) OR (state = 'claimed' AND claimed_until < ?))",
+                          (now, now))[0][0]
+
     def next_due(self) -> float | None:
         """When the next waiting body becomes due (for the workers' sleep), or None if none waits."""
         row = self._read("SELECT MIN(CASE state WHEN 'pending' THEN next_attempt_at ELSE claimed_until END) "
