@@ -570,7 +570,7 @@ def log_problems(delivery: Delivery):
         log.warning("WhatsApp reported error %s: %s", error.code, error.title or "no title")
 
 
-CLAIM_BODIES = 128                  # bodies a worker takes at once: one embedding batch, one upsert
+CLAIM_BODIES = 512                  # bodies a worker takes at once: one unseen check, one embedding request, one commit
 CLAIM_BYTES = 4 * 1024 * 1024       # ... as long as they fit in this (a single body may be larger)
 
 
