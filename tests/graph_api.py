@@ -14,10 +14,7 @@ behaviour taken from Meta's Cloud API documentation:
 A wrong token answers code 190 (OAuthException, 401); a bad payload code 100 (400). Tests queue Meta
 errors with `fail_next(code, times)`; every request received is kept in `received` for assertions.
 """
-import itertools
-import json
-import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from loopback import JSONStandIn
 
 # code -> (HTTP status, error type, message): the subset whatsrag's retry policy distinguishes.
 ERRORS = {
@@ -41,44 +38,30 @@ ERRORS = {
 }
 
 
-class GraphAPI:
-    """`with GraphAPI() as graph:` serves on graph.url until the block ends."""
+class GraphAPI(JSONStandIn):
+    """`with GraphAPI() as graph:` serves on graph.url until the block ends; `fail_next(code)` queues
+    Meta error codes; `received` holds {"path", "body", "accepted"} of every POST."""
 
     def __init__(self, access_token="test-access-token", phone_number_id="106540352242922", version="v21.0"):
+        super().__init__()
         self.access_token, self.phone_number_id, self.version = access_token, phone_number_id, version
-        self.received: list[dict] = []          # JSON bodies of every POST, in arrival order
-        self._failures: list[int] = []          # Meta error codes to answer next, one per request
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
 
     @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}"
-
-    def fail_next(self, code: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([code] * times)
+        return self.origin
 
     def sent(self, kind=None) -> list[dict]:
         """Accepted sends (not errors): 'read' receipts or 'text' replies."""
         return [r["body"] for r in self.received if r["accepted"]
                 and (kind is None or (r["body"].get("status") == "read") == (kind == "read"))]
 
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
-
-    def answer(self, path: str, token: str | None, body) -> tuple[int, dict]:
-        """The Graph API's reply to one POST: (HTTP status, JSON)."""
+    def answer(self, path: str, token: str | None, body) -> tuple[int, dict, dict]:
+        """The Graph API's reply to one POST: (HTTP status, headers, JSON)."""
         record = {"path": path, "body": body, "accepted": False}
-        with self._lock:
-            self.received.append(record)
-            code = self._failures.pop(0) if self._failures else None
+        status, reply = self._meta_reply(path, token, body, record, self._record(record))
+        return status, {}, reply
+
+    def _meta_reply(self, path, token, body, record, code) -> tuple[int, dict]:
         if path != f"/{self.version}/{self.phone_number_id}/messages":
             return 404, _error(100, "Unknown path components", status=404)
         if token != self.access_token:
@@ -121,29 +104,3 @@ def _error(code: int, message: str, status: int = 400) -> dict:
                       "error_data": {"messaging_product": "whatsapp", "details": message},
                       "error_subcode": 2494010 if code == 131047 else None,
                       "fbtrace_id": "AbCdEfGhIjKlMnOp" + str(status)}}
-
-
-def _handler(graph: GraphAPI):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            auth = self.headers.get("Authorization", "")
-            token = auth[len("Bearer "):] if auth.startswith("Bearer ") else None
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-            status, reply = graph.answer(self.path, token, body)
-            data = json.dumps(reply).encode()
-            self.send_response(status)
-            self.send_header("Content-Type", "application/json")
-            self.send_header("Content-Length", str(len(data)))
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):         # keep test output clean
-            pass
-
-    return Handler

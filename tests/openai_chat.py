@@ -13,12 +13,10 @@ POST /v1/chat/completions on 127.0.0.1 (port 0), for the `openai` package pointe
 The reply text comes from `responder(request_json) -> str`, which a test sets to play the model; the
 default answers with the first message id the prompt offers, the way a model told to cite would.
 """
-import itertools
-import json
 import re
-import threading
 import time
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+
+from loopback import JSONStandIn
 
 
 def cite_first(request: dict) -> str:
@@ -27,38 +25,21 @@ def cite_first(request: dict) -> str:
     return f"One match: see [{ids[0]}]." if ids else "No listing answers that."
 
 
-class ChatCompletions:
-    """`with ChatCompletions() as api:` serves on api.base_url (…/v1) until the block ends."""
+class ChatCompletions(JSONStandIn):
+    """`with ChatCompletions() as api:` serves on api.base_url (…/v1) until the block ends;
+    `fail_next(status)` queues HTTP failures (429, 500); `received` holds every request body."""
 
     def __init__(self, api_key="sk-test", responder=cite_first):
+        super().__init__()
         self.api_key, self.responder = api_key, responder
-        self.received: list[dict] = []
-        self._failures: list[int] = []           # HTTP statuses to answer next (429, 500)
-        self._ids = itertools.count(1)
-        self._lock = threading.Lock()
-        self._server = ThreadingHTTPServer(("127.0.0.1", 0), _handler(self))
 
     @property
     def base_url(self) -> str:
-        return f"http://127.0.0.1:{self._server.server_address[1]}/v1"
-
-    def fail_next(self, status: int, times: int = 1) -> None:
-        with self._lock:
-            self._failures.extend([status] * times)
-
-    def __enter__(self):
-        threading.Thread(target=self._server.serve_forever, daemon=True).start()
-        return self
-
-    def __exit__(self, *exc):
-        self._server.shutdown()
-        self._server.server_close()
+        return f"{self.origin}/v1"
 
     def answer(self, path, token, body) -> tuple[int, dict, dict]:
         """(HTTP status, extra headers, JSON) for one POST."""
-        with self._lock:
-            self.received.append(body)
-            failure = self._failures.pop(0) if self._failures else None
+        failure = self._record(body)
         if path != "/v1/chat/completions":
             return 404, {}, _error("Unknown request URL", "invalid_request_error", "unknown_url")
         if token != self.api_key:
@@ -86,29 +67,3 @@ class ChatCompletions:
 
 def _error(message, kind, code) -> dict:
     return {"error": {"message": message, "type": kind, "param": None, "code": code}}
-
-
-def _handler(api: ChatCompletions):
-    class Handler(BaseHTTPRequestHandler):
-        protocol_version = "HTTP/1.1"
-
-        def do_POST(self):
-            raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
-            auth = self.headers.get("Authorization", "")
-            try:
-                body = json.loads(raw)
-            except ValueError:
-                body = None
-            status, headers, reply = api.answer(self.path, auth.removeprefix("Bearer ") or None, body)
-            data = json.dumps(reply).encode()
-            self.send_response(status)
-            for name, value in {"Content-Type": "application/json", **headers,
-                                "Content-Length": str(len(data))}.items():
-                self.send_header(name, value)
-            self.end_headers()
-            self.wfile.write(data)
-
-        def log_message(self, *args):
-            pass
-
-    return Handler
