@@ -11,8 +11,6 @@ carried how many inputs (batching is what beats a 200 ms API).
     python bench/bench_e2e.py [--messages 10000] [--delay 0.2] [--workers N]
 """
 import argparse
-import http.client
-import json
 import os
 import sys
 import tempfile
@@ -24,14 +22,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bench import loadgen, servers  # noqa: E402
 from bench.openai_standin import EmbeddingsStandin  # noqa: E402
 
-
-def health(port):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/health")
-        return json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
 
 
 def main():
@@ -56,7 +46,7 @@ def main():
             acked = sum(o.status == 200 for o in outcomes)
             deadline = t0 + args.timeout
             while True:
-                report = health(server.port)
+                report = servers.health(server.port)
                 done = report["runtime_stats"]["messages_processed"]
                 if (done >= acked and report["pending"] == 0) or time.perf_counter() > deadline:
                     break

@@ -6,6 +6,8 @@
     whatsrag(db, port, log, **env)    `python whatsrag.py` on loopback with its own SQLite file
     fastapi_baseline(db, port, ...)   bench/fastapi_baseline.py in the benchmark venv
 """
+import http.client
+import json
 import os
 import signal
 import socket
@@ -20,6 +22,16 @@ ROOT = Path(__file__).resolve().parent.parent
 BENCH_PYTHON = ROOT / "bench" / ".venv" / "bin" / "python"
 SECRET = "bench-app-secret-0123456789"          # the app secret every bench server signs with
 VERIFY_TOKEN = "bench-verify-token-0123456789"
+
+
+def health(port, timeout=30.0) -> dict:
+    """One GET /health of a server on loopback, its JSON."""
+    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=timeout)
+    try:
+        conn.request("GET", "/health")
+        return json.loads(conn.getresponse().read())
+    finally:
+        conn.close()
 
 
 def free_port():

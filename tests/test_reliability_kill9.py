@@ -3,8 +3,6 @@ messages, then restarted. Every message that got a 200 before the kill is stored
 process has resumed its journal; Meta then redelivers what got no 200 (and, as it does, some that did),
 and at the end each of the 2,000 is stored exactly once and counted exactly once.
 """
-import http.client
-import json
 import random
 import sqlite3
 import threading
@@ -15,20 +13,12 @@ from bench import loadgen, servers
 MESSAGES = 2000
 
 
-def health(port):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=10)
-    try:
-        conn.request("GET", "/health")
-        return json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
-
 
 def drained(port, timeout=120.0):
     """Wait until the journal has nothing pending (processed or parked); the last /health report."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
-        report = health(port)
+        report = servers.health(port)
         if report["pending"] == 0:
             return report
         time.sleep(0.2)

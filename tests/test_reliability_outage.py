@@ -7,8 +7,6 @@ What must hold: every POST is still acknowledged (the journal is local), /health
 supabase "unhealthy" during the outage, nothing is lost, and the backlog drains once the store is back:
 each message in Postgres exactly once.
 """
-import http.client
-import json
 import os
 import time
 
@@ -22,14 +20,6 @@ pytestmark = pytest.mark.slow
 JWT_SECRET = "reliability-jwt-secret-at-least-32-characters"
 PHASE = 100             # messages posted before, during each half of, and after the outage
 
-
-def health(port):
-    conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
-    try:
-        conn.request("GET", "/health")
-        return json.loads(conn.getresponse().read())
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")
@@ -76,17 +66,17 @@ def run_outage(project, tmp_path, outage_503, outage_refused, **env):
         project.fault(503)
         assert post_batch(port, PHASE, PHASE) == [200] * PHASE          # acknowledged: the journal is local
         time.sleep(outage_503)
-        during = [health(port)]
+        during = [servers.health(port)]
         project.refuse()
         assert post_batch(port, 2 * PHASE, PHASE) == [200] * PHASE
         time.sleep(outage_refused)
-        during.append(health(port))
+        during.append(servers.health(port))
         project.clear_fault()
         project.restore()
         assert post_batch(port, 3 * PHASE, PHASE) == [200] * PHASE
         deadline = time.monotonic() + 120
         while time.monotonic() < deadline:
-            after = health(port)
+            after = servers.health(port)
             if after["pending"] == 0 and after["runtime_stats"]["messages_processed"] >= 4 * PHASE:
                 break
             time.sleep(0.25)
