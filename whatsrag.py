@@ -272,10 +272,16 @@ class Message:
     group_id: str | None
     business_phone_id: str | None   # metadata.phone_number_id: the number that received it
     errors: tuple[WebhookError, ...]
+    revokes: str | None = None      # for type "revoke": the id of the message its sender deleted
 
     @property
     def key(self) -> str:
         return f"msg:{self.message_id}"
+
+    @property
+    def target(self) -> str:
+        """The id the store keeps this message's text under (an edit replaces the text it edits)."""
+        return self.edits or self.message_id
 
     @classmethod
     def from_payload(cls, item: dict, contacts: list, metadata: dict) -> "Message":
@@ -291,7 +297,13 @@ class Message:
             forwarded=bool(context.get("forwarded") or context.get("frequently_forwarded")),
             edits=_str(_dig(item, ("edit", "original_message_id"))),
             group_id=_str(item.get("group_id")), business_phone_id=_str(metadata.get("phone_number_id")),
-            errors=_errors(item.get("errors")))
+            errors=_errors(item.get("errors")),
+            revokes=_str(_dig(item, ("revoke", "original_message_id"))))
+
+
+def revoke_key(message_id: str) -> str:
+    """The journal's seen-key of a deleted message: kept for good, so a late original is never stored."""
+    return f"revoked:{message_id}"
 
 
 @dataclass(frozen=True)
@@ -534,7 +546,7 @@ def open_service(config: Config, *, workers: bool = True) -> Service:
 
 def stored_message(message: Message, extraction: Extraction, source: str = "webhook") -> StoredMessage:
     """An edit is stored under the id of the message it edits: the upsert replaces the old text."""
-    return StoredMessage(message.edits or message.message_id, message.text, message.timestamp,
+    return StoredMessage(message.target, message.text, message.timestamp,
                          message.sender_id, message.contact_name, message.group_id, source, extraction)
 
 
@@ -579,12 +591,19 @@ def process(service: Service, claims: list) -> None:
     then every body marked done with its counts in one commit. A failure to parse, extract or store
     raises before any body is marked done."""
     deliveries = [(claim, Delivery.from_payload(json.loads(claim.body))) for claim in claims]
-    new = service.journal.unseen([m.key for _, delivery in deliveries for m in delivery.messages])
+    messages = [m for _, delivery in deliveries for m in delivery.messages]
+    revoking = {m.revokes for m in messages if m.revokes}
+    targets = {m.target for m in messages}
+    new = service.journal.unseen([m.key for m in messages] + [revoke_key(t) for t in targets])
+    # Deliveries are unordered: a message revoked in this batch or in any earlier one is never stored.
+    revoked = revoking | {t for t in targets if revoke_key(t) not in new}
     batch = {}                      # key -> (message, source): one per id, the oldest body's
     for _, delivery in deliveries:
         for message in delivery.messages:
-            if message.key in new:
+            if message.key in new and message.target not in revoked:
                 batch.setdefault(message.key, (message, delivery.source))
+    if revoking:                    # idempotent: a retried body deletes nothing more
+        service.store.delete(sorted(revoking))
     extracted = {key: extract(message.text) for key, (message, _) in batch.items() if message.text}
     stored = {key: (batch[key][0], stored_message(batch[key][0], x, batch[key][1])) for key, x in extracted.items()}
     if stored:
@@ -597,6 +616,8 @@ def finish_bodies(service: Service, deliveries: list, extracted: dict, stored: d
     the messages each body recorded first. `stored`: key -> (Message, StoredMessage) of the whole batch."""
     finished = service.journal.finish_all([
         (claim, [*(Outcome(m.key, message_counts(m, extracted.get(m.key))) for m in delivery.messages),
+                 *(Outcome(revoke_key(m.revokes), {"deleted": 1}, "duplicate_revokes")
+                   for m in delivery.messages if m.revokes),
                  *(Outcome(s.key, status_counts(s), "duplicate_statuses") for s in delivery.statuses)],
          {"errors": len(delivery.errors) + delivery.skipped})
         for claim, delivery in deliveries])
@@ -880,8 +901,9 @@ def import_chat(service: Service, path, group: str | None = None, tz=timezone.ut
 # Health & search: the routes' logic, shared with the CLI
 # =============================================================================================
 
-def stats_report(journal: Journal) -> dict:
-    """The counters in the original service's shape, plus what a user needs to see."""
+def stats_report(journal: Journal, db_path=None) -> dict:
+    """The counters in the original service's shape, plus what a user needs to see; with `db_path`
+    (the service's SQLite file) also the WhatsApp replies journalled there."""
     stats, counts = journal.stats(), journal.counts()
     value = stats.get("total_value_cents", 0) / 100
     return {
@@ -905,9 +927,11 @@ def stats_report(journal: Journal) -> dict:
         "statuses_failed": stats.get("statuses_failed", 0),
         "processing_failures": stats.get("processing_failures", 0),
         "bodies_received": stats.get("bodies_received", 0),
+        "deleted": stats.get("deleted", 0),
         "ignored": counts["ignored"],
         "pending": counts["pending"] + counts["claimed"],
         "parked": counts["parked"],
+        **(ReplyJournal.totals(db_path) if db_path is not None else {}),
     }
 
 
@@ -948,7 +972,7 @@ def health(service: Service) -> Response:
     status = "unhealthy" if not journal_ok else "degraded" if False in checks.values() else "healthy"
     body = {"status": status, "components": components}
     try:
-        body.update(stats_report(service.journal))
+        body.update(stats_report(service.journal, config.db_path))
     except JournalError:
         pass                       # unreadable journal: the 503 says it, the counters cannot
     body.update({"signature_check": "on" if config.app_secret else "off",
@@ -1300,6 +1324,24 @@ class ReplyJournal:
             rows += db.execute("SELECT 'error_' || error_code, count(*) FROM outbound "
                                "WHERE error_code IS NOT NULL GROUP BY 1").fetchall()
         return dict(rows)
+
+    REPORTED = {"replies_sent": "reply_sent", "replies_failed": "reply_failed",
+                "read_receipts_sent": "read_sent", "read_receipts_failed": "read_failed"}
+
+    @classmethod
+    def totals(cls, path) -> dict:
+        """The REPORTED counters, read without creating anything: all 0 before the first reply."""
+        try:
+            db = sqlite3.connect(f"file:{path}?mode=ro", uri=True, timeout=30)
+        except sqlite3.Error:
+            return dict.fromkeys(cls.REPORTED, 0)
+        try:
+            rows = dict(db.execute("SELECT kind || '_' || state, count(*) FROM outbound GROUP BY 1").fetchall())
+        except sqlite3.Error:          # no outbound table yet: replies never turned on
+            rows = {}
+        finally:
+            db.close()
+        return {name: rows.get(row, 0) for name, row in cls.REPORTED.items()}
 
     def health(self) -> tuple[bool, str]:
         with self._db() as db:
@@ -1746,7 +1788,7 @@ def cli_stats(args) -> int:
     config = Config.from_env()
     journal = Journal(config.db_path)
     try:
-        report = stats_report(journal)
+        report = stats_report(journal, config.db_path)
         report["parked_bodies"] = [{"body_id": body_id, "attempts": attempts, "last_error": error}
                                    for body_id, attempts, error in journal.parked()]
         print(json.dumps(report, ensure_ascii=False, indent=2))

@@ -219,6 +219,20 @@ class SQLiteStore:
         except sqlite3.Error as exc:
             raise StoreError(f"cannot save {len(records)} listings to SQLite: {exc}") from exc
 
+    def delete(self, message_ids: Sequence[str]) -> None:
+        """Remove messages and their listings (the trigger drops their words and vectors); ids not
+        stored are no error, so deleting twice is deleting once."""
+        message_ids = list(dict.fromkeys(message_ids))
+        try:
+            with self._write() as db:
+                for start in range(0, len(message_ids), 500):   # stay under SQLite's bound-variable limit
+                    chunk = message_ids[start:start + 500]
+                    marks = ", ".join("?" * len(chunk))
+                    db.execute(f"DELETE FROM listings WHERE message_id IN ({marks})", chunk)
+                    db.execute(f"DELETE FROM messages WHERE message_id IN ({marks})", chunk)
+        except sqlite3.Error as exc:
+            raise StoreError(f"cannot delete {len(message_ids)} messages from SQLite: {exc}") from exc
+
     # -----------------------------------------------------------------------------------------
     # Searching: bounded candidates, exact filters, hybrid score
     # -----------------------------------------------------------------------------------------

@@ -133,6 +133,8 @@ def is_idempotent(method: str, path: str, prefer: str) -> bool:
         return True
     if path.startswith("rpc/"):
         return path.removeprefix("rpc/") in IDEMPOTENT_FUNCTIONS
+    if method == "DELETE":          # a filtered delete: the second finds nothing left
+        return True
     return method == "POST" and "resolution=merge-duplicates" in prefer
 
 
@@ -250,6 +252,15 @@ class SupabaseStore:
             self._request("POST", f"rpc/{DROP_STALE_FUNCTION}",
                           body={"kept": dict(kept[start:start + self.chunk_size])})
 
+    def delete(self, message_ids: Sequence[str]) -> None:
+        """Remove messages; their listings go with them (schema.sql: on delete cascade). Ids in chunks
+        keep the URL short (DELETE_CHUNK ids of up to ~100 characters each, quoted)."""
+        message_ids = list(dict.fromkeys(message_ids))
+        for start in range(0, len(message_ids), DELETE_CHUNK):
+            chunk = message_ids[start:start + DELETE_CHUNK]
+            self._request("DELETE", MESSAGES_TABLE, params={"message_id": in_filter(chunk)},
+                          prefer="return=minimal")
+
     # -----------------------------------------------------------------------------------------------------
     # Searching: one call to match_listings, filters and ranking inside SQL
     # -----------------------------------------------------------------------------------------------------
@@ -278,6 +289,14 @@ class SupabaseStore:
 # ---------------------------------------------------------------------------------------------------------
 # Rows in and out: records become the tables' JSON, match_listings' rows become SearchHits
 # ---------------------------------------------------------------------------------------------------------
+
+
+DELETE_CHUNK = 50                   # ids per DELETE: URLs stay well under the usual 8 KB limits
+
+
+def in_filter(values) -> str:
+    """PostgREST's `in.(...)` with every value double-quoted (commas, dots and parentheses are reserved)."""
+    return "in.(%s)" % ",".join('"%s"' % v.replace("\\", "\\\\").replace('"', '\\"') for v in values)
 
 
 def message_row(m) -> dict:

@@ -282,6 +282,39 @@ def select(db: Database, role: str, table: str, query: dict):
     return 200, db.run(role, sql)[0][0]
 
 
+def in_values(raw: str) -> list[str]:
+    """PostgREST's `in.(a,"b,c")` list: values split on commas; a double-quoted value may hold commas,
+    parentheses and dots, with backslash escaping `"` and `\\` (docs: "Reserved characters")."""
+    if not (raw.startswith("(") and raw.endswith(")")):
+        raise pgrst_error(400, "PGRST100", "failed to parse filter (%s)" % raw)
+    return [m[1].replace('\\"', '"').replace("\\\\", "\\") if m[1] is not None else m[2]
+            for m in re.finditer(r'"((?:[^"\\]|\\.)*)"|([^,]+)', raw[1:-1])]
+
+
+def delete(db: Database, role: str, table: str, query: dict):
+    """DELETE with `column=eq.value` / `column=in.(...)` filters; PostgREST refuses an unfiltered DELETE
+    only when configured to (db-safe-updates), so a filter is required here like Supabase's safe default."""
+    columns = table_columns(db, table)
+    where, params = [], {}
+    for column, (condition, *_) in query.items():
+        if column not in columns:
+            raise pgrst_error(400, "42703", "column %s.%s does not exist" % (table, column))
+        operator, _, value = condition.partition(".")
+        name = "p%d" % len(params)
+        if operator == "eq":
+            where.append("%s = cast(:%s as text)" % (quoted(column), name))
+            params[name] = value
+        elif operator == "in":
+            where.append("%s::text = any(cast(:%s as text[]))" % (quoted(column), name))
+            params[name] = in_values(value)
+        else:
+            raise pgrst_error(400, "PGRST100", "unsupported filter operator %s" % operator)
+    if not where:
+        raise pgrst_error(400, "21000", "DELETE requires a WHERE clause")
+    db.run(role, "delete from public.%s where %s" % (quoted(table), " and ".join(where)), **params)
+    return 204, None
+
+
 def call(db: Database, role: str, name: str, raw: bytes):
     """PostgREST's shape: the JSON object becomes a typed record (json_to_record), its fields named args."""
     args = parse_json(raw) or {}
@@ -322,6 +355,9 @@ class Handler(BaseHTTPRequestHandler):
 
     def do_POST(self):
         self._answer("POST")
+
+    def do_DELETE(self):
+        self._answer("DELETE")
 
     def _answer(self, method: str):
         raw = self.rfile.read(int(self.headers.get("Content-Length") or 0))
@@ -475,6 +511,8 @@ class PostgrestServer:
             return call(self.db, role, route.removeprefix("rpc/"), raw)
         if method == "POST":
             return insert(self.db, role, route, query, Prefer.parse(headers.get("Prefer")), raw)
+        if method == "DELETE":
+            return delete(self.db, role, route, query)
         return select(self.db, role, route, query)
 
 

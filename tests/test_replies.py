@@ -174,6 +174,20 @@ def test_final_errors_are_journaled_counted_and_degrade_health(service_factory, 
     status, _, body = WSGIClient(whatsrag.App(service)).request("GET", "/health")
     health = json.loads(body)
     assert health["status"] == "degraded" and health["components"]["whatsapp_replies"] == "unhealthy"
+    assert {k: health[k] for k in whatsrag.ReplyJournal.REPORTED} == {
+        "replies_sent": 0, "replies_failed": 1, "read_receipts_sent": 1, "read_receipts_failed": 1}
+
+
+def test_reply_counters_in_health_and_stats(service_factory, tmp_path, graph, readings):
+    service = replying_service(service_factory, tmp_path, graph)
+    assert whatsrag.stats_report(service.journal, service.config.db_path)["replies_sent"] == 0
+    deliver(service, now_message("wamid.sale", SALE))
+    deliver(service, now_message("wamid.want", WANTED), now_message("wamid.ask", QUESTION))
+    report = whatsrag.stats_report(service.journal, service.config.db_path)
+    assert {k: report[k] for k in whatsrag.ReplyJournal.REPORTED} == {
+        "replies_sent": len(graph.sent("text")), "replies_failed": 0,
+        "read_receipts_sent": len(graph.sent("read")), "read_receipts_failed": 0}
+    assert report["replies_sent"] == 2 and report["read_receipts_sent"] == 3
 
 
 def test_the_stand_in_refuses_a_wrong_token_like_meta(graph):

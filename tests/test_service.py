@@ -261,6 +261,49 @@ def test_stats_count_listings_types_and_eur_value_exactly(service, wsgi):
     assert report["watch_stats"]["total_value_eur"] == f"{sum(prices):.2f}€"
 
 
+def revoke_message(message_id: str, original_id: str) -> dict:
+    """The shape of tests/fixtures/meta-webhooks/msg_revoke_deleted.json."""
+    return {"from": "33612345678", "id": message_id, "timestamp": "1760000100", "type": "revoke",
+            "revoke": {"original_message_id": original_id}}
+
+
+def found_ids(wsgi, query="q=Submariner&limit=10"):
+    status, _, body = wsgi.request("GET", "/search", query=query)
+    assert status == 200
+    return [r["message_id"] for r in json.loads(body)["results"]]
+
+
+def test_a_revoked_message_is_removed_from_the_store_and_counted(service, wsgi):
+    wsgi.post_webhook(webhook_body(text_message("wamid.r1", SALE), text_message("wamid.r2", SALE + " bis")))
+    whatsrag.drain(service)
+    assert {"wamid.r1", "wamid.r2"} <= set(found_ids(wsgi))
+    for _ in range(2):              # Meta delivers the revoke twice: deleted once, counted once
+        wsgi.post_webhook(webhook_body(revoke_message("wamid.x1", "wamid.r1")))
+        whatsrag.drain(service)
+    assert "wamid.r1" not in found_ids(wsgi) and "wamid.r2" in found_ids(wsgi)
+    assert service.store.stats()["messages"] == 1
+    report = whatsrag.stats_report(service.journal)
+    assert report["deleted"] == 1 and report["duplicates"] == 1
+    assert json.loads(wsgi.request("GET", "/health")[2])["deleted"] == 1
+
+
+@pytest.mark.parametrize("together", [False, True])
+def test_a_revoke_that_comes_first_wins_over_the_late_original(service, wsgi, together):
+    if together:                    # one body, revoke first
+        wsgi.post_webhook(webhook_body(revoke_message("wamid.x2", "wamid.late"), text_message("wamid.late", SALE)))
+    else:
+        wsgi.post_webhook(webhook_body(revoke_message("wamid.x2", "wamid.late")))
+        whatsrag.drain(service)
+        wsgi.post_webhook(webhook_body(text_message("wamid.late", SALE)))
+    whatsrag.drain(service)
+    edit = {"from": "33612345678", "id": "wamid.e9", "timestamp": "1760000200", "type": "edit",
+            "edit": {"original_message_id": "wamid.late", "message": {"type": "text", "text": {"body": SALE}}}}
+    wsgi.post_webhook(webhook_body(edit))               # nor does an edit bring it back
+    whatsrag.drain(service)
+    assert "wamid.late" not in found_ids(wsgi) and service.store.stats()["messages"] == 0
+    assert whatsrag.stats_report(service.journal)["deleted"] == 1
+
+
 def test_message_counts_add_eur_never_raw_mixed_currencies():
     from extract import Extraction, Listing
     extraction = Extraction("sale", (Listing(price=10000, currency="USD", price_eur=9200.5),

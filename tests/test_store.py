@@ -52,6 +52,19 @@ def test_every_message_is_saved_once_and_saving_again_changes_nothing(store, tmp
     assert db.execute("SELECT count(*) FROM listings_fts").fetchone()[0] == 7
 
 
+def test_delete_removes_messages_listings_words_and_vectors_and_is_idempotent(store, tmp_path):
+    store.delete(["m-two", "m-hello", "m-never-stored"])
+    store.delete(["m-two"])                             # a revoke delivered twice
+    assert store.stats() == {"messages": 4, "listings": 4}
+    assert not set(ids(search(store, open_embedder(), "Nautilus Aquanaut Bonjour café"))) & {"m-two", "m-hello"}
+    db = sqlite3.connect(tmp_path / "listings.db")
+    counts = [db.execute(f"SELECT count(*) FROM {table}").fetchone()[0]
+              for table in ("listings", "listings_fts", "embeddings")]
+    assert counts == [4, 4, 4]
+    store.delete([f"m-{n}" for n in range(1200)])        # more ids than one statement may bind
+    assert store.stats() == {"messages": 4, "listings": 4}
+
+
 def test_a_message_read_again_with_fewer_listings_loses_the_stale_one(store, tmp_path):
     fewer = message("m-two", TWO.text, TWO.extraction.listings[0])
     index(store, open_embedder(), [fewer])

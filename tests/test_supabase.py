@@ -181,6 +181,25 @@ def test_ids_with_quotes_and_commas_are_data_everywhere(store, embedder, sql):
     assert sql("select message_id, position from public.listings") == [[odd.message_id, 0]]
 
 
+def test_delete_removes_messages_and_their_listings_in_chunks_idempotently(postgrest, sql, embedder):
+    # The stand-in's DELETE follows PostgREST's docs: `column=in.(...)` with double-quoted values.
+    chunked = SupabaseStore(postgrest.url, postgrest.key("service_role"), timeout=5)
+    odd = message('wamid.a,b"c)\\', "Vends Rolex Explorer 124270 7000€", Listing("Rolex", "Explorer"))
+    index(chunked, embedder, [*MARKET, odd])
+    postgrest.requests.clear()
+    gone = [odd.message_id, TWO.message_id, HELLO.message_id, *(f"m-never-{n}" for n in range(120))]
+    chunked.delete(gone)
+    chunked.delete(gone[:3])                            # a revoke delivered twice: nothing more to do
+    chunked.close()
+    assert sql("select count(*) from public.messages") == [[len(MARKET) - 2]]
+    assert sql("select count(*) from public.listings where message_id in ('m-two', 'm-hello')") == [[0]]
+    assert sql("select count(*) from public.listings") == [[len(MARKET) - 2]]
+    deletes = [(p, s) for m, p, s in postgrest.requests if m == "DELETE"]
+    assert len(deletes) == 4 and all(s == 204 and p.startswith("/rest/v1/messages?message_id=in.")
+                                     for p, s in deletes)
+    assert max(len(p) for p, _ in deletes) < 8000
+
+
 def test_many_records_go_in_chunks(postgrest, sql, embedder, recorded_sleeps):
     chunked = SupabaseStore(postgrest.url, postgrest.key("service_role"), timeout=5, chunk_size=3)
     batch = [message(f"m-{n}", f"Vends Seiko SKX00{n}", Listing("Seiko", "SKX")) for n in range(7)]
@@ -394,6 +413,7 @@ def test_only_idempotent_requests_are_retried(store, postgrest):
     assert is_idempotent("POST", "listings", "resolution=merge-duplicates,return=minimal")
     assert is_idempotent("POST", "rpc/match_listings", "")
     assert is_idempotent("POST", "rpc/drop_stale_listings", "")
+    assert is_idempotent("DELETE", "messages", "return=minimal")            # filtered: again deletes nothing
     assert not is_idempotent("POST", "listings", "return=minimal")            # a plain insert
     assert not is_idempotent("POST", "rpc/some_function_that_writes", "")
     postgrest.fault(503)
