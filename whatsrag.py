@@ -306,6 +306,12 @@ def revoke_key(message_id: str) -> str:
     return f"revoked:{message_id}"
 
 
+def revoked_among(journal: Journal, message_ids) -> set[str]:
+    """Which of these message ids a recorded revoke deleted."""
+    unrevoked = journal.unseen([revoke_key(m) for m in message_ids])
+    return {m for m in message_ids if revoke_key(m) not in unrevoked}
+
+
 @dataclass(frozen=True)
 class Status:
     message_id: str                 # the business's own outgoing message
@@ -593,10 +599,9 @@ def process(service: Service, claims: list) -> None:
     deliveries = [(claim, Delivery.from_payload(json.loads(claim.body))) for claim in claims]
     messages = [m for _, delivery in deliveries for m in delivery.messages]
     revoking = {m.revokes for m in messages if m.revokes}
-    targets = {m.target for m in messages}
-    new = service.journal.unseen([m.key for m in messages] + [revoke_key(t) for t in targets])
+    new = service.journal.unseen([m.key for m in messages])
     # Deliveries are unordered: a message revoked in this batch or in any earlier one is never stored.
-    revoked = revoking | {t for t in targets if revoke_key(t) not in new}
+    revoked = revoking | revoked_among(service.journal, {m.target for m in messages})
     batch = {}                      # key -> (message, source): one per id, the oldest body's
     for _, delivery in deliveries:
         for message in delivery.messages:
@@ -608,7 +613,17 @@ def process(service: Service, claims: list) -> None:
     stored = {key: (batch[key][0], stored_message(batch[key][0], x, batch[key][1])) for key, x in extracted.items()}
     if stored:
         listings.index(service.store, service.embedder, [record for _, record in stored.values()])
+        # A revoke finished by another worker while these were indexed: it deleted before they landed.
+        late = revoked_among(service.journal, {record.message_id for _, record in stored.values()})
+        if late:
+            service.store.delete(sorted(late))
+            stored = {key: pair for key, pair in stored.items() if pair[1].message_id not in late}
     finish_bodies(service, deliveries, extracted, stored)
+    if revoking:                    # again once recorded: a worker that checked before now sees it (above)
+        try:
+            service.store.delete(sorted(revoking))
+        except StoreError as exc:   # the delete before finishing went through; this one is for the race
+            log.warning("second delete of revoked messages failed: %s", exc)
 
 
 def finish_bodies(service: Service, deliveries: list, extracted: dict, stored: dict) -> None:

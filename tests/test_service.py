@@ -304,6 +304,21 @@ def test_a_revoke_that_comes_first_wins_over_the_late_original(service, wsgi, to
     assert whatsrag.stats_report(service.journal)["deleted"] == 1
 
 
+def test_a_revoke_finished_while_the_original_is_being_stored_still_wins(service, wsgi, monkeypatch):
+    real_save = service.store.save
+
+    def save_after_a_concurrent_revoke(records):      # another worker deletes and records in between
+        monkeypatch.setattr(service.store, "save", real_save)
+        wsgi.post_webhook(webhook_body(revoke_message("wamid.x3", "wamid.race")))
+        whatsrag.drain(service)
+        real_save(records)
+    monkeypatch.setattr(service.store, "save", save_after_a_concurrent_revoke)
+    wsgi.post_webhook(webhook_body(text_message("wamid.race", SALE)))
+    whatsrag.drain(service)
+    assert "wamid.race" not in found_ids(wsgi) and service.store.stats()["messages"] == 0
+    assert whatsrag.stats_report(service.journal)["deleted"] == 1
+
+
 def test_message_counts_add_eur_never_raw_mixed_currencies():
     from extract import Extraction, Listing
     extraction = Extraction("sale", (Listing(price=10000, currency="USD", price_eur=9200.5),
