@@ -38,6 +38,17 @@ class StoreError(Exception):
 # ---------------------------------------------------------------------------------------------
 
 
+def present_keys(db, table: str, column: str, keys: list[str]) -> set[str]:
+    """Which of `keys` are in `table.column` (SQLite, looked up by key, never a scan); the journal and the
+    embedded store share it. `table` and `column` are the callers' constants, never user input."""
+    found = set()
+    for start in range(0, len(keys), 500):      # stay under SQLite's bound-variable limit
+        chunk = keys[start:start + 500]
+        found.update(row[0] for row in db.execute(
+            f"SELECT {column} FROM {table} WHERE {column} IN ({','.join('?' * len(chunk))})", chunk))
+    return found
+
+
 @dataclass(frozen=True)
 class StoredMessage:
     message_id: str

@@ -26,7 +26,7 @@ import uuid
 from dataclasses import dataclass, field
 from typing import Mapping
 
-from store import StoreError
+from store import StoreError, present_keys
 
 log = logging.getLogger("whatsrag.journal")
 
@@ -278,19 +278,9 @@ class Journal:
         keys = list(dict.fromkeys(keys))
         with self._lock:
             try:
-                return set(keys) - self._recorded(self._db, keys)
+                return set(keys) - present_keys(self._db, "seen", "key", keys)
             except sqlite3.Error as exc:
                 raise JournalError(f"journal read failed: {exc}") from exc
-
-    @staticmethod
-    def _recorded(db, keys: list[str]) -> set[str]:
-        """Which of `keys` are in the seen table (looked up by key, never a scan)."""
-        found = set()
-        for start in range(0, len(keys), 500):      # stay under SQLite's bound-variable limit
-            chunk = keys[start:start + 500]
-            found.update(row[0] for row in db.execute(
-                f"SELECT key FROM seen WHERE key IN ({','.join('?' * len(chunk))})", chunk))
-        return found
 
     def finish(self, claim: Claim, outcomes: list[Outcome], counts: Mapping[str, int] = None) -> list[str]:
         """Mark the body done, record its keys and add their counters, all in one transaction.
@@ -311,7 +301,7 @@ class Journal:
         now = self._clock()
 
         def work(db):
-            recorded = self._recorded(db, list({o.key: None for _, outcomes, _ in bodies for o in outcomes}))
+            recorded = present_keys(db, "seen", "key", list({o.key: None for _, outcomes, _ in bodies for o in outcomes}))
             results, rows, totals = [], [], {}
             for claim, outcomes, counts in bodies:
                 marked = db.execute("UPDATE bodies SET state = 'done', finished_at = ?, claimed_until = NULL, "

@@ -24,7 +24,7 @@ from operator import mul
 from typing import Sequence
 
 from extract import Listing
-from store import ListingRecord, SearchFilters, SearchHit, SearchQuery, StoreError
+from store import ListingRecord, SearchFilters, SearchHit, SearchQuery, StoreError, present_keys
 from store.embed import fold, terms
 
 log = logging.getLogger(__name__)
@@ -199,7 +199,7 @@ class SQLiteStore:
         records = [r for r in records if r.message is messages[r.message.message_id]]  # an edit in the batch wins
         try:
             with self._write() as db:
-                known = saved_messages(db, list(messages))
+                known = present_keys(db, "messages", "message_id", list(messages))
                 new = [r for r in records if r.message.message_id not in known]
                 again = [r for r in records if r.message.message_id in known]
                 db.executemany(UPSERT_MESSAGE, [message_row(m) for m in messages.values()])
@@ -285,15 +285,6 @@ ON CONFLICT (message_id, position) DO UPDATE SET
     {", ".join(f"{c} = excluded.{c}" for c in LISTING_COLUMNS[2:])}
 RETURNING id
 """
-
-
-def saved_messages(db, message_ids: list[str]) -> set[str]:
-    found = set()
-    for start in range(0, len(message_ids), 500):       # stay under SQLite's bound-variable limit
-        chunk = message_ids[start:start + 500]
-        found.update(row[0] for row in db.execute(
-            f"SELECT message_id FROM messages WHERE message_id IN ({', '.join('?' * len(chunk))})", chunk))
-    return found
 
 
 def message_row(m) -> tuple:
