@@ -7,14 +7,12 @@ What must hold: every POST is still acknowledged (the journal is local), /health
 supabase "unhealthy" during the outage, nothing is lost, and the backlog drains once the store is back:
 each message in Postgres exactly once.
 """
-import os
 import time
 
 import pytest
 
 from bench import loadgen, servers
-from tests import pg
-from tests.postgrest import open_project
+from tests.postgrest import open_project_or_skip
 
 pytestmark = pytest.mark.slow
 JWT_SECRET = "reliability-jwt-secret-at-least-32-characters"
@@ -24,12 +22,7 @@ PHASE = 100             # messages posted before, during each half of, and after
 
 @pytest.fixture(scope="module")
 def project():
-    try:
-        project = open_project(JWT_SECRET)
-    except pg.PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"embedded Postgres cannot start on this machine: {exc}")
+    project = open_project_or_skip(JWT_SECRET)
     yield project
     project.stop()
 

@@ -7,7 +7,6 @@ stands in for it: it speaks PostgREST's wire format (routes, Prefer, status code
 message} errors) and runs the SQL PostgREST would run, as the role the key names, on the real database.
 """
 import logging
-import os
 
 import pytest
 
@@ -16,7 +15,7 @@ from store import SearchFilters, SearchQuery, StoredMessage, StoreError, index, 
 from store.supabase import (RetryPolicy, SupabaseError, SupabaseStore, auth_headers, is_idempotent,
                             key_role)
 from tests import pg
-from tests.postgrest import SCHEMA_PATH, open_project
+from tests.postgrest import SCHEMA_PATH, open_project, open_project_or_skip
 
 JWT_SECRET = "test-jwt-secret-at-least-32-characters-long"
 FAST = RetryPolicy(attempts=3, backoff=0.01, max_delay=5.0)
@@ -28,12 +27,7 @@ FAST = RetryPolicy(attempts=3, backoff=0.01, max_delay=5.0)
 
 @pytest.fixture(scope="module")
 def project():
-    try:
-        project = open_project(JWT_SECRET, {"sb_secret_test": "service_role", "sb_publishable_test": "anon"})
-    except pg.PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            raise            # CI must run these: a Postgres that cannot start there is a failure
-        pytest.skip(f"embedded Postgres cannot start on this machine: {exc}")
+    project = open_project_or_skip(JWT_SECRET, {"sb_secret_test": "service_role", "sb_publishable_test": "anon"})
     yield project
     project.stop()
 

@@ -4,23 +4,16 @@ PostgREST cannot be installed here, so the Supabase store is tested against this
 pin the behaviour it copies from PostgREST's docs ("Tables and Views", "Prefer header", "Errors",
 "Functions as RPC") so that the store's tests mean something.
 """
-import os
 
 import pytest
 import requests
 
-from tests import pg
-from tests.postgrest import open_project
+from tests.postgrest import open_project_or_skip
 
 
 @pytest.fixture(scope="module")
 def project():
-    try:
-        project = open_project()
-    except pg.PostgresUnavailable as exc:
-        if os.environ.get("CI"):
-            raise
-        pytest.skip(f"embedded Postgres cannot start on this machine: {exc}")
+    project = open_project_or_skip()
     yield project
     project.stop()
 
