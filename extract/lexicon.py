@@ -2,12 +2,13 @@
 
 Python's re tries the alternatives of `a|b|c|...` one by one at every position, so 200 brand
 spellings cost 200 attempts at every word. A Lexicon works out, from each alternative's parse tree,
-which two characters it can start with, and at each candidate position runs one small regex made
-of only the alternatives that can start with the two characters found there ("fu" → `full set`,
-`full`, not `fdp` or `ferme`). Those small regexes are compiled the first time a pair of characters
-asks for them (a few dozen pairs make up most messages), and plain phrases are read without re's
+which three characters it can start with, and at each candidate position runs one small regex made
+of only the alternatives that can start with the three characters found there ("ful" → `full set`,
+`full`, not `fdp` or `fuseau`). Those small regexes are compiled the first time three characters
+ask for them (a few hundred make up most messages), and plain phrases are read without re's
 parser, so importing costs little more than building the tables.
 """
+import itertools
 import re
 import re._constants as sre
 import re._parser as sre_parse
@@ -17,7 +18,9 @@ from extract.vocab import LATIN, LB, RB
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 ANY = "\0"                                     # in a head: any character, or none, may come next
-WIDTH = 2                                      # heads are the first two characters
+WIDTH = 3                                      # heads are the first three characters (two let
+                                               # through twice as many doomed attempts: "ro" is Rolex,
+                                               # Royal Oak and every "rouge", "robe"...)
 
 
 # ── Where an alternative can start ───────────────────────────────────────────────────
@@ -72,8 +75,8 @@ def _heads(items, heads: set) -> set:
 
 
 def heads(pattern: str, flags: int, tree=None) -> set:
-    """The first two characters `pattern` can start with ("fu"), a first one followed by ANY when
-    the second cannot be told or the phrase may end there; lower case under re.IGNORECASE.
+    """The first WIDTH characters `pattern` can start with ("ful"), the first ones followed by ANY
+    when the next cannot be told or the phrase may end there; lower case under re.IGNORECASE.
     `tree`: the pattern's parse when the caller has it."""
     found = _heads(list(tree if tree is not None else sre_parse.parse(pattern, flags)), {""})
     found = {h if len(h) == WIDTH or h.endswith(ANY) else h + ANY for h in found}
@@ -174,7 +177,9 @@ def quick_frame_heads(pattern: str, flags: int):
         at = m.end()
     if not atoms:
         return None
-    found = {a + b for a in atoms[0] for b in (atoms[1] if len(atoms) == WIDTH else {ANY})}
+    found = {"".join(chars) for chars in itertools.product(*atoms)}
+    if len(atoms) < WIDTH:
+        found = {h + ANY for h in found}
     if flags & re.IGNORECASE:
         found = {"".join(c if c == ANY or len(c.lower()) != 1 else c.lower() for c in h) for h in found}
     return (before, phrase, after), found
@@ -199,7 +204,7 @@ class Lexicon:
             self.frames.append(quick[0])
             for head in quick[1]:
                 self.by_head.setdefault(head, []).append(index)
-        self.regex_of_key: dict = {}                # two characters as written → regex or None
+        self.regex_of_key: dict = {}                # WIDTH characters as written → regex or None
         self.regex_of_set: dict = {}                # alternatives (indexes) → compiled regex
         first = {h[0] for h in self.by_head}
         if self.fold:
@@ -212,13 +217,13 @@ class Lexicon:
         self.starts = re.compile("|".join(parts) or "(?!)", flags)
 
     def _alternatives(self, key: str) -> list[int]:
-        """The alternatives that can start with `key` (one or two characters), in table order."""
+        """The alternatives that can start with `key` (up to WIDTH characters), in table order."""
         low = key.lower() if self.fold else key
         if len(low) != len(key):                    # a letter that lower-cases to two: try them all
             return list(range(len(self.payloads)))
-        chosen = set(self.by_head.get(low[0] + ANY, ()))
-        if len(low) == WIDTH:
-            chosen.update(self.by_head.get(low, ()))
+        chosen = set(self.by_head.get(low, ())) if len(low) == WIDTH else set()
+        for n in range(1, min(len(low), WIDTH - 1) + 1):     # shorter heads that end in ANY
+            chosen.update(self.by_head.get(low[:n] + ANY, ()))
         return sorted(chosen)
 
     def _regex(self, key: str):
