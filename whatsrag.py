@@ -71,7 +71,7 @@ class Config:
     supabase_key_is_anon: bool = False
     host: str = "0.0.0.0"                   # WHATSRAG_HOST
     port: int = 8000                        # PORT
-    db_path: str = "whatsrag.db"            # WHATSRAG_DB: journal, stats and (locally) listings
+    db_path: str = "whatsrag.db"            # WHATSRAG_DB: journal and stats; local listings in listings_path
     workers: int = 2                        # WHATSRAG_WORKERS
     max_body: int = 3 * MiB + 64 * 1024     # WHATSRAG_MAX_BODY bytes: Meta's maximum is 3 MB
     api_key: str | None = None              # WHATSRAG_API_KEY: Bearer key of /search; unset = loopback only
@@ -145,6 +145,15 @@ class Config:
     @property
     def supabase_on(self) -> bool:
         return bool(self.supabase_url and self.supabase_key)
+
+    @property
+    def listings_path(self) -> str:
+        """The local listings' own SQLite file beside the journal (whatsrag.db -> whatsrag-listings.db):
+        the workers' store writes then never hold the write lock an ack's commit is waiting for."""
+        if self.db_path == ":memory:":
+            return self.db_path
+        root, ext = os.path.splitext(self.db_path)
+        return f"{root}-listings{ext}"
 
     @property
     def whatsapp_api_on(self) -> bool:
@@ -538,7 +547,7 @@ def open_service(config: Config, *, workers: bool = True) -> Service:
     if released:
         log.info("resuming %d bodies left claimed by a process that stopped", released)
     service = Service(config, journal,
-                      listings.open_store(config.db_path, config.supabase_url, config.supabase_key,
+                      listings.open_store(config.listings_path, config.supabase_url, config.supabase_key,
                                           timeout=config.outbound_timeout),
                       listings.open_embedder(config.openai_api_key, config.embedding_model,
                                              timeout=config.outbound_timeout, dim=config.embedding_dim))

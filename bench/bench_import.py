@@ -89,7 +89,7 @@ def main() -> int:
         stats = whatsrag.stats_report(service.journal)
     finally:
         service.close()
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(config.listings_path) as conn:
         stored = conn.execute("SELECT count(*) FROM messages").fetchone()[0]
         listings = conn.execute("SELECT count(*) FROM listings WHERE has_listing = 1").fetchone()[0]
 

@@ -28,7 +28,7 @@ def write_export(tmp_path, text=ANDROID_FR, name="WhatsApp Chat with Rolex Paris
 
 
 def stored_rows(config):
-    with sqlite3.connect(config.db_path) as db:
+    with sqlite3.connect(config.listings_path) as db:
         return db.execute("SELECT message_id, text, sender_id, sender_name, group_id, source FROM messages "
                           "ORDER BY timestamp").fetchall()
 

@@ -8,6 +8,7 @@ import sqlite3
 import threading
 import time
 
+import whatsrag
 from bench import loadgen, servers
 
 MESSAGES = 2000
@@ -34,7 +35,7 @@ def journalled(db):
 
 
 def stored_ids(db):
-    with sqlite3.connect(db) as conn:
+    with sqlite3.connect(whatsrag.Config(db_path=db).listings_path) as conn:
         return [row[0] for row in conn.execute("SELECT message_id FROM messages WHERE message_id LIKE 'wamid.bench.%'")]
 
 

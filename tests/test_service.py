@@ -190,7 +190,7 @@ def unreachable_openai_service(config) -> whatsrag.Service:
     """The real OpenAI embedder pointed at a loopback port nobody listens on: every embed fails."""
     embedder = listings.open_embedder("sk-test", base_url=f"http://127.0.0.1:{closed_port()}/v1",
                                       timeout=2, max_retries=0)
-    return whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+    return whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.listings_path), embedder)
 
 
 def test_a_body_that_keeps_failing_is_parked_with_its_error(tmp_path, caplog):
@@ -336,7 +336,7 @@ def test_message_counts_add_eur_never_raw_mixed_currencies():
 def test_health_is_503_when_the_journal_cannot_be_written(tmp_path):
     config = make_config(tmp_path)
     service = whatsrag.Service(config, Journal(config.db_path, busy_timeout=0.2),
-                               listings.open_store(config.db_path), listings.open_embedder())
+                               listings.open_store(config.listings_path), listings.open_embedder())
     blocker = __import__("sqlite3").connect(config.db_path, isolation_level=None)
     blocker.execute("BEGIN EXCLUSIVE")                  # another process holds the write lock
     try:
@@ -351,6 +351,24 @@ def test_health_is_503_when_the_journal_cannot_be_written(tmp_path):
         blocker.close()
     assert client.request("GET", "/health")[0] == 200
     service.close()
+
+def test_a_long_store_write_does_not_hold_up_an_ack(tmp_path):
+    config = make_config(tmp_path)
+    assert config.listings_path == str(tmp_path / "whatsrag-listings.db")
+    service = whatsrag.Service(config, Journal(config.db_path, busy_timeout=0.2),
+                               listings.open_store(config.listings_path), listings.open_embedder())
+    blocker = __import__("sqlite3").connect(config.listings_path, isolation_level=None)
+    blocker.execute("BEGIN EXCLUSIVE")                  # a worker's store write still in progress
+    try:
+        client = WSGIClient(whatsrag.App(service))
+        assert client.post_webhook(webhook_body(text_message("wamid.s1", SALE)))[0] == 200
+    finally:
+        blocker.execute("ROLLBACK")
+        blocker.close()
+    whatsrag.drain(service)
+    assert service.journal.stats()["messages_processed"] == 1
+    service.close()
+
 
 
 def test_health_is_degraded_when_a_configured_component_fails(service, wsgi):
@@ -614,7 +632,7 @@ def test_waiting_bodies_are_embedded_in_one_request(tmp_path):
     config = make_config(tmp_path)
     with EmbeddingsStandin(delay=0) as api:
         embedder = listings.open_embedder("sk-test", base_url=api.base_url, timeout=5, max_retries=0)
-        service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+        service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.listings_path), embedder)
         client = WSGIClient(whatsrag.App(service))
         for n in range(60):
             assert client.post_webhook(webhook_body(text_message(f"wamid.b{n}", f"{SALE} lot {n}")))[0] == 200
@@ -693,7 +711,7 @@ def test_a_dependency_down_fails_a_batch_in_three_tries_not_one_per_body(tmp_pat
     api = DownEmbeddingsAPI()
     config = make_config(tmp_path, max_attempts=5, retry_seconds=60)
     embedder = listings.open_embedder("sk-test", base_url=api.base_url, timeout=5, max_retries=0)
-    service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.db_path), embedder)
+    service = whatsrag.Service(config, Journal(config.db_path), listings.open_store(config.listings_path), embedder)
     client = WSGIClient(whatsrag.App(service))
     for n in range(40):
         client.post_webhook(webhook_body(text_message(f"wamid.d{n}", f"{SALE} lot {n}")))
