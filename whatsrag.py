@@ -28,11 +28,11 @@ import threading
 import time
 from dataclasses import dataclass, field, fields, replace
 from datetime import timezone
-from http.server import BaseHTTPRequestHandler
+from http import HTTPStatus
+from http.server import BaseHTTPRequestHandler, HTTPServer
 from socketserver import ThreadingMixIn
 from typing import Callable, Mapping
 from urllib.parse import parse_qs
-from wsgiref.simple_server import WSGIRequestHandler, WSGIServer, make_server
 from zoneinfo import ZoneInfo
 
 
@@ -397,15 +397,19 @@ class Request:
 
     @classmethod
     def from_environ(cls, environ: dict) -> "Request":
+        """The request of a WSGI server (gunicorn)."""
         headers = {key[5:].replace("_", "-").lower(): value
                    for key, value in environ.items() if key.startswith("HTTP_")}
         for key in ("CONTENT_LENGTH", "CONTENT_TYPE"):
             if environ.get(key):
                 headers[key.replace("_", "-").lower()] = environ[key]
-        query = {name: values[0] for name, values in
-                 parse_qs(environ.get("QUERY_STRING", ""), keep_blank_values=True).items()}
-        return cls(environ.get("REQUEST_METHOD", "GET").upper(), environ.get("PATH_INFO") or "/", query,
-                   headers, environ.get("REMOTE_ADDR", ""), environ.get("wsgi.input"))
+        return cls(environ.get("REQUEST_METHOD", "GET").upper(), environ.get("PATH_INFO") or "/",
+                   first_values(environ.get("QUERY_STRING", "")), headers, environ.get("REMOTE_ADDR", ""),
+                   environ.get("wsgi.input"))
+
+
+def first_values(query_string: str) -> dict[str, str]:
+    return {name: values[0] for name, values in parse_qs(query_string, keep_blank_values=True).items()}
 
 
 @dataclass(frozen=True)
@@ -1438,7 +1442,7 @@ def install_replies(service: Service) -> None:
 
 
 # =============================================================================================
-# HTTP: a plain WSGI callable, and the standard library's threaded server with keep-alive
+# HTTP: a plain WSGI callable (gunicorn), and http.server threaded with keep-alive calling the app directly
 # =============================================================================================
 
 ROUTES = {      # (method, path) -> fn(service, request) -> Response; other sections add theirs
@@ -1469,14 +1473,16 @@ class App:
         return self._service
 
     def respond(self, request: Request) -> Response:
-        route = ROUTES.get((request.method, request.path))
+        """The response to a request; HEAD (uptime monitors) gets a GET's, whose body is not sent."""
+        method = "GET" if request.method == "HEAD" else request.method
+        route = ROUTES.get((method, request.path))
         if route is None:
             allowed = [method for method, path in ROUTES if path == request.path]
             if allowed:
                 return error_response(405, "method not allowed", (("Allow", ", ".join(allowed)),))
             return error_response(404, "not found")
         try:
-            return route(self.service, request)
+            return route(self.service, replace(request, method=method) if method != request.method else request)
         except Exception as exc:
             log.error("%s %s failed: %s", request.method, request.path, type(exc).__name__)
             log.debug("route failure", exc_info=True)
@@ -1484,12 +1490,17 @@ class App:
 
     def __call__(self, environ, start_response):
         request = Request.from_environ(environ)
-        head = request.method == "HEAD"         # uptime monitors: a GET's headers without its body
-        response = self.respond(replace(request, method="GET") if head else request)
-        reason = BaseHTTPRequestHandler.responses.get(response.status, ("",))[0]
-        start_response(f"{response.status} {reason}",
-                       [*response.headers, ("Content-Length", str(len(response.body)))])
-        return [b"" if head else response.body]
+        response = self.respond(request)
+        start_response(status_line(response.status), [*response.headers, content_length(response)])
+        return [b"" if request.method == "HEAD" else response.body]
+
+
+def status_line(status: int) -> str:
+    return f"{status} {HTTPStatus(status).phrase}"
+
+
+def content_length(response: Response) -> tuple[str, str]:
+    return ("Content-Length", str(len(response.body)))
 
 
 def _service_from_env() -> Service:
@@ -1546,9 +1557,9 @@ BUSY = b"".join((b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application
                  b'{"error": "server busy"}\r\n'))
 
 
-class ThreadingServer(ThreadingMixIn, WSGIServer):
+class ThreadingServer(ThreadingMixIn, HTTPServer):
     """A thread per connection, at most as many at once as `slots` allows: beyond that a 503 at once
-    (Meta retries it) rather than threads without bound."""
+    (Meta retries it) rather than threads without bound. Its handler calls `app` with a Request."""
     daemon_threads = True
     allow_reuse_address = True
     request_queue_size = 128    # listen backlog; socketserver's 5 drops SYNs of a burst: 1 s retransmits
@@ -1586,7 +1597,7 @@ class ThreadingServer(ThreadingMixIn, WSGIServer):
 
 
 class BodyReader:
-    """wsgi.input: at most Content-Length bytes, and whether the app left some unread."""
+    """A request body: at most Content-Length bytes, and whether the app left some unread."""
 
     def __init__(self, stream, length: int):
         self._stream, self.remaining = stream, length
@@ -1598,8 +1609,9 @@ class BodyReader:
         return data
 
 
-class RequestHandler(WSGIRequestHandler):
-    """HTTP/1.1 keep-alive; each response goes out in one write with TCP_NODELAY (no Nagle delay)."""
+class RequestHandler(BaseHTTPRequestHandler):
+    """HTTP/1.1 keep-alive; each response goes out in one write with TCP_NODELAY (no Nagle delay).
+    It hands the app a Request directly: a WSGI environ would only be built to be taken apart again."""
     protocol_version = "HTTP/1.1"
 
     def setup(self):
@@ -1628,26 +1640,30 @@ class RequestHandler(WSGIRequestHandler):
             self.close_connection = True
             self.send_error(400, "conflicting Content-Length headers")
             return
-        length = self.headers.get("Content-Length", "")
-        reader = BodyReader(self.rfile, int(length) if length.isascii() and length.isdigit() else 0)
-        environ = self.get_environ()
-        environ.update({"wsgi.input": reader, "wsgi.errors": sys.stderr, "wsgi.version": (1, 0),
-                        "wsgi.url_scheme": "http", "wsgi.multithread": True, "wsgi.multiprocess": False,
-                        "wsgi.run_once": False})
-        captured = {}
-        chunks = self.server.get_app()(environ, lambda status, headers, exc_info=None:
-                                       captured.update(status=status, headers=headers))
-        body = b"".join(chunks)
+        request = self.request_of(self.headers.get("Content-Length", ""))
+        response = self.server.app.respond(request)
         # bytes left unread (a refused body) or a chunked body would be read as the next request
-        if reader.remaining or "Transfer-Encoding" in self.headers:
+        if request.body.remaining or "Transfer-Encoding" in self.headers:
             self.close_connection = True
-        head = [f"{self.protocol_version} {captured['status']}", *(f"{k}: {v}" for k, v in captured["headers"])]
+        head = [f"{self.protocol_version} {status_line(response.status)}",
+                *(f"{k}: {v}" for k, v in (*response.headers, content_length(response)))]
         if self.close_connection:
             head.append("Connection: close")
         elif self.request_version == "HTTP/1.0":
             head.append("Connection: keep-alive")
+        body = b"" if request.method == "HEAD" else response.body
         self.wfile.write(("\r\n".join(head) + "\r\n\r\n").encode("latin-1") + body)
-        log.debug("%s %s -> %s", self.command, self.path.split("?")[0], captured["status"][:3])
+        log.debug("%s %s -> %d", self.command, self.path.split("?")[0], response.status)
+
+    def request_of(self, length: str) -> Request:
+        headers: dict[str, str] = {}
+        for name, value in self.headers.items():        # repeated headers joined, as in a WSGI environ
+            name = name.lower()
+            headers[name] = f"{headers[name]},{value}" if name in headers else value
+        path, _, query = self.path.partition("?")
+        reader = BodyReader(self.rfile, int(length) if length.isascii() and length.isdigit() else 0)
+        return Request(self.command.upper(), path or "/", first_values(query), headers, self.client_address[0],
+                       reader)
 
     def handle_expect_100(self):
         """An oversized body is refused before the client sends it: no 100 Continue, the 413 at once."""
@@ -1665,9 +1681,10 @@ class RequestHandler(WSGIRequestHandler):
         log.debug("http: %s", self.path.split("?")[0] if hasattr(self, "path") else "")
 
 
-def make_http_server(service: Service, host: str, port: int,
-                     max_connections: int = MAX_CONNECTIONS) -> ThreadingServer:
-    server = make_server(host, port, App(service), server_class=ThreadingServer, handler_class=RequestHandler)
+def make_http_server(service: Service, host: str, port: int, max_connections: int = MAX_CONNECTIONS,
+                     server_class=ThreadingServer, handler_class=RequestHandler) -> ThreadingServer:
+    server = server_class((host, port), handler_class)
+    server.app = App(service)
     server.slots = threading.BoundedSemaphore(max_connections)
     server.request_timeout = service.config.request_timeout
     server.max_body = service.config.max_body
