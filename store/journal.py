@@ -87,15 +87,23 @@ class Outcome:
     repeat_counter: str = "duplicates"
 
 
+def _held_lock() -> threading.Lock:
+    lock = threading.Lock()
+    lock.acquire()
+    return lock
+
+
 @dataclass
 class _Ticket:
-    """One append waiting for the group commit that will carry it."""
+    """One append waiting for the group commit that will carry it. `wake` is released once, by the
+    committing thread: when the ticket's commit is over (`done`), or when it is the ticket's turn to commit."""
     body: bytes
     state: str
     last_error: str | None
     body_id: int | None = None
     error: Exception | None = None
     done: bool = False
+    wake: threading.Lock = field(default_factory=_held_lock)
 
 
 def _storable(text: str | None) -> str | None:
@@ -152,7 +160,7 @@ class Journal:
         except sqlite3.Error as exc:
             raise JournalError(f"cannot open the journal {db!r}: {exc}") from exc
         self._lock = threading.RLock()          # one connection, one user at a time
-        self._queue_lock = threading.Condition()
+        self._queue_lock = threading.Lock()
         self._queue: list[_Ticket] = []
         self._committing = False
 
@@ -199,21 +207,30 @@ class Journal:
         ticket = _Ticket(bytes(body), "ignored" if ignored else "pending", _storable(ignored))
         with self._queue_lock:
             self._queue.append(ticket)
-            while not ticket.done:
-                if self._committing:
-                    self._queue_lock.wait()
-                    continue
-                self._committing, batch, self._queue = True, self._queue, []
-                self._queue_lock.release()
-                try:
-                    self._commit_batch(batch)
-                finally:
-                    self._queue_lock.acquire()
-                    self._committing = False
-                    self._queue_lock.notify_all()
+            lead, self._committing = not self._committing, True
+        if not lead:
+            ticket.wake.acquire()           # sleeps until released: committed, or our turn to commit
+        if not ticket.done:
+            self._commit_queue()
         if ticket.error:
             raise ticket.error
         return ticket.body_id
+
+    def _commit_queue(self):
+        """Commit every ticket queued so far in one transaction, hand the turn to the first ticket that
+        queued meanwhile, then wake the committed ones: one wake-up per ticket, none wasted."""
+        with self._queue_lock:
+            batch, self._queue = self._queue, []
+        try:
+            self._commit_batch(batch)
+        finally:
+            with self._queue_lock:
+                if self._queue:
+                    self._queue[0].wake.release()
+                else:
+                    self._committing = False
+            for ticket in batch[1:]:        # the first is the committing thread's own ticket
+                ticket.wake.release()
 
     def _commit_batch(self, batch: list[_Ticket]):
         now = self._clock()
@@ -229,12 +246,15 @@ class Journal:
             self._bump(db, {"bodies_received": len(batch), "bodies_ignored": ignored})
         try:
             self._write(work)
-        except Exception as exc:    # whatever it is, no ticket of the group may be left waiting
+        except BaseException as exc:    # whatever it is, no ticket of the group may be left waiting
             error = exc if isinstance(exc, JournalError) else JournalError(f"journal write failed: {exc!r}")
             for ticket in batch:
                 ticket.error = error
-        for ticket in batch:
-            ticket.done = True
+            if not isinstance(exc, Exception):
+                raise
+        finally:
+            for ticket in batch:
+                ticket.done = True
 
     # -- claim / finish / fail (the workers' side) ------------------------------------------------
 

@@ -80,11 +80,19 @@ def test_concurrent_deliveries_of_one_id_count_exactly(live_server):
 
 
 def test_journal_group_commit_keeps_every_concurrent_append(tmp_path):
-    journal = Journal(str(tmp_path / "j.db"))
+    class CountingJournal(Journal):
+        batches: list[int] = []
+
+        def _commit_batch(self, batch):
+            self.batches.append(len(batch))
+            super()._commit_batch(batch)
+
+    journal = CountingJournal(str(tmp_path / "j.db"))
     with ThreadPoolExecutor(16) as pool:
-        ids = list(pool.map(lambda n: journal.append(f'{{"n": {n}}}'.encode()), range(200)))
-    assert sorted(ids) == list(range(1, 201))
-    assert journal.counts()["pending"] == 200 and journal.stats()["bodies_received"] == 200
+        ids = list(pool.map(lambda n: journal.append(f'{{"n": {n}}}'.encode()), range(400)))
+    assert sorted(ids) == list(range(1, 401))
+    assert journal.counts()["pending"] == 400 and journal.stats()["bodies_received"] == 400
+    assert sum(journal.batches) == 400 and len(journal.batches) < 400     # appends shared fsyncs
     journal.close()
 
 
