@@ -17,12 +17,13 @@ import ipaddress
 import json
 import logging
 import itertools
-import multiprocessing
 import os
 import re
+import select
 import signal
 import socket
 import sqlite3
+import subprocess
 import sys
 import threading
 import time
@@ -37,7 +38,6 @@ from zoneinfo import ZoneInfo
 
 
 from extract import Extraction, extract
-from extract.chat import ChatError, ChatReport, group_from_filename, open_export, parse_lines
 import store as listings
 from store import StoredMessage, StoreError
 from store.journal import Journal, JournalError, Outcome
@@ -73,6 +73,7 @@ class Config:
     port: int = 8000                        # PORT
     db_path: str = "whatsrag.db"            # WHATSRAG_DB: journal and stats; local listings in listings_path
     workers: int = 2                        # WHATSRAG_WORKERS
+    worker_idle: float = 60.0               # WHATSRAG_WORKER_IDLE: serve's worker process exits after this idle
     max_body: int = 3 * MiB + 64 * 1024     # WHATSRAG_MAX_BODY bytes: Meta's maximum is 3 MB
     api_key: str | None = None              # WHATSRAG_API_KEY: Bearer key of /search; unset = loopback only
     request_timeout: float = 30.0           # WHATSRAG_REQUEST_TIMEOUT: whole-request deadline, seconds
@@ -128,6 +129,7 @@ class Config:
             host=text("WHATSRAG_HOST", cls.host), port=number("PORT", int, cls.port, 0, 65535),
             db_path=text("WHATSRAG_DB", cls.db_path),
             workers=number("WHATSRAG_WORKERS", int, cls.workers, 1),
+            worker_idle=number("WHATSRAG_WORKER_IDLE", float, cls.worker_idle, 0.0),
             max_body=number("WHATSRAG_MAX_BODY", int, cls.max_body, 1024),
             api_key=text("WHATSRAG_API_KEY"),
             request_timeout=number("WHATSRAG_REQUEST_TIMEOUT", float, cls.request_timeout, 0.1),
@@ -762,8 +764,8 @@ class WorkerPool:
     def wake(self):
         self._wakeup.set()
 
-    def alive(self) -> int:
-        return sum(thread.is_alive() for thread in self._threads)
+    def healthy(self) -> bool:
+        return all(thread.is_alive() for thread in self._threads)
 
     def stop(self, timeout: float = 30.0):
         """Let each worker finish the body in hand; a body still claimed is resumed at the next start."""
@@ -891,6 +893,8 @@ def import_chat(service: Service, path, group: str | None = None, tz=timezone.ut
     so re-importing adds nothing and an interrupted import resumes (its journalled bodies first).
     With jobs > 1, helper processes take bodies from the journal too: extraction is CPU-bound, and
     threads would share one core."""
+    import multiprocessing
+    from extract.chat import ChatReport, group_from_filename, open_export, parse_lines   # import's alone
     group = group or group_from_filename(path)
     report, new, already = ChatReport(), 0, 0
     context = multiprocessing.get_context("spawn")      # no SQLite connection crosses a fork
@@ -983,7 +987,7 @@ def health(service: Service) -> Response:
     # While serve warms the extractor up: "loading", not a wait of ~0.2 s for its import inside a probe.
     extractor_ok = ("loading" if EXTRACTOR_WARMUP.is_alive() else
                     _check(lambda: (isinstance(extract(EXTRACTOR_PROBE), Extraction), ""))[0])
-    workers_ok = service.pool is None or service.pool.alive() == service.pool.size
+    workers_ok = service.pool is None or service.pool.healthy()
     checks = {
         "webhook": journal_ok,
         "whatsapp_api": True if config.whatsapp_api_on else None,
@@ -1710,51 +1714,102 @@ SWITCH_INTERVAL = 0.0005
 
 
 class WorkerProcess:
-    """`serve`'s pipeline in a process of its own (import --jobs' helpers' way: spawned, claiming from the
-    shared journal with leases), so extraction's CPU never holds the GIL an ack is waiting for. Stands in
-    for the service's pool: wake() on each journalled body, alive()/size for /health, stop() at exit.
-    Woken through a pipe, not a shared lock a kill -9 could leave held: the server's end closing, on
-    stop or on its death, is the worker's signal to finish the bodies in hand and exit."""
-    size = 1
+    """`serve`'s pipeline in a process of its own (`whatsrag.py work`, claiming from the shared journal
+    with leases, as import --jobs' helpers do), so extraction's CPU never holds the GIL an ack waits for.
+    It runs while there is work: the first body journalled starts it, and it exits once the journal has
+    had nothing unfinished for `config.worker_idle` seconds, so an idle service is one process.
+    Woken by a byte on its stdin, not by a shared lock a kill -9 could leave held; stdin closing (the
+    server stopping or dying) is its signal to finish the bodies in hand and exit. A write that finds
+    the pipe closed means it has exited: the next one is started. Stands in for the service's pool."""
+    RESTART_PAUSE = 5.0         # after a worker died: no new one sooner, so a crash at start cannot loop
 
-    def __init__(self, config: Config):
-        context = multiprocessing.get_context("spawn")      # no SQLite connection crosses a fork
-        reader, self._writer = context.Pipe(duplex=False)
-        os.set_blocking(self._writer.fileno(), False)       # a full pipe means a wake-up is pending already
-        self._process = context.Process(target=serve_workers, args=(config, reader), name="whatsrag-workers",
-                                        daemon=True)
-        self._process.start()
-        reader.close()
+    def __init__(self, argv: tuple[str, ...] = (sys.executable, os.path.abspath(__file__), "work")):
+        self.argv = argv                        # the worker reads the same environment as the server
+        self._process: subprocess.Popen | None = None
+        self._lock = threading.Lock()
+        self._died_at = float("-inf")
 
     def wake(self):
-        try:
-            self._writer.send_bytes(b"w")       # 5 bytes: one atomic write, safe from concurrent acks
-        except OSError:
-            pass
+        process = self._process
+        if process is not None and self._nudge(process):
+            return
+        with self._lock:
+            if self._process is process:        # no other ack thread has started one meanwhile
+                self._process = self._start(process)
+        if self._process is not None:
+            self._nudge(self._process)
 
-    def alive(self) -> int:
-        return int(self._process.is_alive())
+    @staticmethod
+    def _nudge(process) -> bool:
+        try:
+            os.write(process.stdin.fileno(), b"w")
+        except BlockingIOError:
+            pass                                # a full pipe: a wake-up is pending already
+        except OSError:                         # the pipe is closed: it exited
+            return False
+        return True
+
+    def _start(self, previous: "subprocess.Popen | None") -> "subprocess.Popen | None":
+        if previous is not None:
+            previous.stdin.close()
+        if not self.healthy():
+            return None                         # the dead worker's reaper starts the next one
+        process = subprocess.Popen(self.argv, stdin=subprocess.PIPE)
+        os.set_blocking(process.stdin.fileno(), False)
+        threading.Thread(target=self._reap, args=(process,), name="whatsrag-reaper", daemon=True).start()
+        log.info("worker process %d started", process.pid)
+        return process
+
+    def _reap(self, process: "subprocess.Popen"):
+        """Collect the worker's exit at once (no zombie); after a death, /health says so for a pause and
+        then a new worker starts, bodies waiting or not."""
+        if process.wait() != 0:
+            self._died_at = time.monotonic()
+            log.error("the worker process stopped with exit code %s", process.returncode)
+            time.sleep(self.RESTART_PAUSE)
+            self.wake()
+
+    def healthy(self) -> bool:
+        """False for a pause after a worker died, until the next one starts."""
+        return time.monotonic() - self._died_at >= self.RESTART_PAUSE
 
     def stop(self, timeout: float = 30.0):
-        self._writer.close()
-        self._process.join(timeout)
+        with self._lock:
+            process, self._process = self._process, None
+        if process is not None:
+            process.stdin.close()
+            try:
+                process.wait(timeout)
+            except subprocess.TimeoutExpired:
+                process.kill()
 
 
-def serve_workers(config: Config, wakeups) -> None:
-    """The worker process: a WorkerPool woken by each byte from the server, until the server's end closes."""
+def cli_work(args) -> int:
+    """The worker process of serve: a WorkerPool woken by each byte on stdin, until stdin closes or the
+    journal has had nothing unfinished for WHATSRAG_WORKER_IDLE seconds."""
     signal.signal(signal.SIGINT, signal.SIG_IGN)        # Ctrl-C reaches the group: the server decides
     os.nice(10)         # acks first when the cores are short: the journal holds the backlog meanwhile
+    config = Config.from_env()
     setup_logging(config.log_level)
     service = open_service(config)
+    wakeups = sys.stdin.fileno()
+    idle_since = time.monotonic()
     try:
         while True:
-            while wakeups.poll(1.0):
-                wakeups.recv_bytes()
+            if select.select([wakeups], [], [], 1.0)[0]:
+                if not os.read(wakeups, 4096):
+                    break                       # the server stopped or died
                 service.wake()
-    except (EOFError, OSError):
-        pass
+                idle_since = time.monotonic()
+            elif time.monotonic() - idle_since >= config.worker_idle and service.journal.next_due() is None:
+                os.close(wakeups)               # from now on the server's wake-ups fail: it starts another
+                service.pool.stop()
+                drain(service)                  # what was journalled before the close
+                log.info("worker process %d: nothing to do for %gs, exiting", os.getpid(), config.worker_idle)
+                break
     finally:
         service.close()
+    return 0
 
 
 def cli_serve(args) -> int:
@@ -1765,7 +1820,9 @@ def cli_serve(args) -> int:
     sys.setswitchinterval(SWITCH_INTERVAL)
     service = open_service(config, workers=False)
     server = make_http_server(service, config.host, config.port)
-    service.pool = WorkerProcess(config)    # once bound: its start-up shares the cores with the first acks
+    service.pool = WorkerProcess()
+    if service.journal.next_due() is not None:      # bodies left unfinished by the last run
+        service.pool.wake()
     stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
     signal.signal(signal.SIGTERM, stop)
     log.info("serving on http://%s:%d", config.host, server.server_port)
@@ -1888,6 +1945,7 @@ def cli_import(args) -> int:
                              f"{report.messages / max(seconds, 1e-9):,.0f} messages/s ")
             sys.stderr.flush()
 
+    from extract.chat import ChatError
     service = open_service(config, workers=False)
     try:
         summary = import_chat(service, args.file, args.group, tz, progress, jobs=args.jobs)
@@ -1931,6 +1989,7 @@ def main(argv=None) -> int:
     replay.add_argument("files", nargs="+")
     replay.set_defaults(run=cli_replay)
     commands.add_parser("stats", help="print the stats").set_defaults(run=cli_stats)
+    commands.add_parser("work", help="(started by serve) process the journal until idle").set_defaults(run=cli_work)
     requeue = commands.add_parser("requeue", help="retry parked bodies (all, or the given ids)")
     requeue.add_argument("ids", nargs="*", type=int)
     requeue.set_defaults(run=cli_requeue)

@@ -64,7 +64,7 @@ def test_a_worker_survives_a_body_whose_error_text_is_not_storable(service_facto
     settled = lambda: service.journal.counts()["done"] + service.journal.counts()["parked"] == 2   # noqa: E731
     wait_until(settled)
     assert service.journal.counts()["done"] >= 1
-    assert service.pool.alive() == service.pool.size
+    assert service.pool.healthy()
     assert all(reason for _, _, reason in service.journal.parked())
 
 
