@@ -88,7 +88,6 @@ DECIMAL_RE = re.compile(r"[.,]")
 YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
 CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
-NOT_DIGIT_RE = re.compile(r"\D")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
 ARROW_GAP_RE = re.compile(r"\s*(?:→|➡️?|->|=>|>>|⟶)\s*(?:(?:now|maintenant)\s*:?\s*)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
@@ -125,23 +124,25 @@ def currency_code(written: str | None) -> str | None:
     return None
 
 
-def number_value(m: re.Match) -> float:
-    """The amount a match stands for, multipliers and discount applied."""
-    digits = m.group("number")
-    multiplier = 1000 if m.group("thousand") else 1_000_000 if m.group("million") else 1
-    if m.group("group"):                                    # 8.200 / 12'500 / 2,000,000(.50)
-        cents = CENTS_RE.search(digits)
-        head = digits[:cents.start()] if cents else digits
-        value = float(NOT_DIGIT_RE.sub("", head) + "." + (cents.group(1) if cents else "0"))
+NUMBER_PARTS = ("number", "group", "thousand", "tail", "million", "post", "discount")   # read at once
+
+
+def number_value(number: str, group: str | None, thousand: str | None, tail: str | None,
+                 million: str | None, discount: str | None) -> float:
+    """The amount NUMBER_RE's parts stand for, multipliers and discount applied."""
+    multiplier = 1000 if thousand else 1_000_000 if million else 1
+    if group:                                               # 8.200 / 12'500 / 2,000,000(.50)
+        cents = CENTS_RE.search(number)
+        head = number[:cents.start()] if cents else number
+        value = float(head.replace(group, "") + "." + (cents.group(1) if cents else "0"))
     else:                                                   # 8,2k → 8.2 thousand; 1.006M
-        value = float(digits.replace(",", "."))
+        value = float(number.replace(",", "."))
     value *= multiplier
-    if m.group("tail"):                                     # 8k2 → 8200, 12k25 → 12250
-        tail = m.group("tail")
+    if tail:                                                # 8k2 → 8200, 12k25 → 12250
         value += int(tail) * 10 ** (3 - len(tail))
-    if m.group("discount"):                                 # retail minus a dealer discount
-        value *= 1 - float(m.group("discount").replace(",", ".")) / 100
-    return round(value, 2)
+    if discount:                                            # retail minus a dealer discount
+        value *= 1 - float(discount.replace(",", ".")) / 100
+    return value if value.is_integer() else round(value, 2)    # (most are whole: round() costs)
 
 
 def is_gold(text: str, m: re.Match, written: bool) -> bool:
@@ -164,7 +165,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     before = text[at - 1] if at else " "
     if before in "0123456789.'’/" or (before.isalpha() and pre is None):
         return None                                         # inside a number, a date or a code (SKX007K2)
-    number, thousand, million, post = m.group("number", "thousand", "million", "post")
+    number, group, thousand, tail, million, post, discount = m.group(*NUMBER_PARTS)
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
             and NEXT_NUMBER_RE.match(text, m.end()):
@@ -181,12 +182,12 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             if end in cue_at and CUE_GAP_RE.match(text, end, start):
                 cue = cue_at[end]
                 break
-    amount = number_value(m)
+    amount = number_value(number, group, thousand, tail, million, discount)
     if amount <= 0:
         return None
     return Candidate(cue[0] if cue else start, at, m.end(), amount,
                      pre[1] if pre else currency_code(post), written, multiplied,
-                     cue[1] if cue else None, bool(m.group("discount")))
+                     cue[1] if cue else None, bool(discount))
 
 
 def is_round(amount: float) -> bool:
@@ -235,6 +236,6 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
         asking = not (
             i in in_range or i in replaced
             or (struck and any(s <= c.start < e for s, e in struck))
-            or any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking))
+            or (not_asking and any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking)))
         found.append(PriceMatch(c.start, c.end, c.amount, c.currency, bare, asking))
     return found
