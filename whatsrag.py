@@ -34,7 +34,6 @@ from http.server import BaseHTTPRequestHandler, HTTPServer
 from socketserver import ThreadingMixIn
 from typing import Callable, Mapping
 from urllib.parse import parse_qs
-from zoneinfo import ZoneInfo
 
 
 from extract import Extraction, extract
@@ -1930,6 +1929,8 @@ def cli_search(args) -> int:
 
 def cli_import(args) -> int:
     """A WhatsApp chat export (.txt or .zip) through the pipeline; progress on a terminal, a summary after."""
+    from zoneinfo import ZoneInfo                       # import's alone, as extract.chat
+    from extract.chat import ChatError
     config = Config.from_env()
     setup_logging(config.log_level)
     try:
@@ -1945,7 +1946,6 @@ def cli_import(args) -> int:
                              f"{report.messages / max(seconds, 1e-9):,.0f} messages/s ")
             sys.stderr.flush()
 
-    from extract.chat import ChatError
     service = open_service(config, workers=False)
     try:
         summary = import_chat(service, args.file, args.group, tz, progress, jobs=args.jobs)

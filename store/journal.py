@@ -22,7 +22,6 @@ import socket
 import sqlite3
 import threading
 import time
-import uuid
 from dataclasses import dataclass, field
 from typing import Mapping
 
@@ -111,7 +110,7 @@ def _storable(text: str | None) -> str | None:
     return text.encode("utf-8", "backslashreplace").decode("utf-8") if text else text
 
 
-PROCESS_TOKEN = uuid.uuid4().hex[:8]    # tells this process from an earlier one that had the same pid
+PROCESS_TOKEN = os.urandom(4).hex()    # tells this process from an earlier one that had the same pid
 
 
 def _owner_prefix() -> str:
@@ -267,7 +266,7 @@ class Journal:
         """Take up to `limit` of the oldest due bodies, as many as fit in `max_bytes` (always at least one),
         so workers embed and store many small deliveries at once."""
         now = self._clock()
-        token = f"{self._owner}:{uuid.uuid4().hex[:12]}"
+        token = f"{self._owner}:{os.urandom(6).hex()}"
 
         def work(db):
             due = db.execute(
