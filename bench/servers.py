@@ -2,8 +2,9 @@
 
     free_port()                       a port nobody listens on (bound to 0, then released)
     Server(argv, env, port, log)      a child process: .start() waits for GET /health = 200,
-                                      .kill9(), .stop() (SIGTERM, then SIGKILL), .rss_kb(), .alive()
-    whatsrag(db, port, log, **env)    `python whatsrag.py` on loopback with its own SQLite file
+                                      .kill9(), .stop() (SIGTERM, then SIGKILL), .alive(),
+                                      .rss_kb() (the process and its children, a worker process included)
+    whatsrag(db, port, log, **env)    `python whatsrag.py` (or `python -m whatsrag`) on loopback, its own SQLite
     fastapi_baseline(db, port, ...)   bench/fastapi_baseline.py in the benchmark venv
 """
 import http.client
@@ -32,6 +33,13 @@ def health(port, timeout=30.0) -> dict:
         return json.loads(conn.getresponse().read())
     finally:
         conn.close()
+
+
+def _vm_rss_kb(pid):
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1])
+    raise RuntimeError(f"no VmRSS for {pid}")
 
 
 def free_port():
@@ -85,10 +93,10 @@ class Server:
             self.kill9()
 
     def rss_kb(self):
-        for line in Path(f"/proc/{self.process.pid}/status").read_text().splitlines():
-            if line.startswith("VmRSS:"):
-                return int(line.split()[1])
-        raise RuntimeError("no VmRSS")
+        """Resident memory of the server and of its child processes (whatsrag's worker, when running)."""
+        pid = self.process.pid
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        return sum(_vm_rss_kb(p) for p in (pid, *map(int, children)))
 
     def log_text(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
@@ -104,16 +112,22 @@ class Server:
 
 
 def clean_env(**extra):
-    """The environment without any whatsrag/OpenAI/Supabase/WhatsApp variable of the caller's shell."""
+    """The environment without any whatsrag/OpenAI/Supabase/WhatsApp variable of the caller's shell, and
+    with Python's bytecode cache on, as on a deployed machine (this sandbox sets PYTHONDONTWRITEBYTECODE)."""
     env = {k: v for k, v in os.environ.items()
-           if not k.startswith(("WHATSAPP_", "WHATSRAG_", "OPENAI_", "SUPABASE_")) and k != "PORT"}
+           if not k.startswith(("WHATSAPP_", "WHATSRAG_", "OPENAI_", "SUPABASE_"))
+           and k not in ("PORT", "PYTHONDONTWRITEBYTECODE")}
     env.update({k: str(v) for k, v in extra.items() if v is not None})
     return env
 
 
-def whatsrag(db, port, log_path, secret=SECRET, **env):
-    """`python whatsrag.py` serving on 127.0.0.1:port with its journal and store in `db`."""
-    return Server([sys.executable, str(ROOT / "whatsrag.py")],
+WHATSRAG_COMMANDS = {"script": (str(ROOT / "whatsrag.py"),), "module": ("-m", "whatsrag")}
+
+
+def whatsrag(db, port, log_path, secret=SECRET, command="script", **env):
+    """`python whatsrag.py` (command="module": `python -m whatsrag`, which loads whatsrag.py's cached
+    bytecode instead of compiling it) serving on 127.0.0.1:port with its journal and store beside `db`."""
+    return Server([sys.executable, *WHATSRAG_COMMANDS[command]],
                   clean_env(PORT=port, WHATSRAG_DB=db, WHATSAPP_APP_SECRET=secret,
                             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN, WHATSRAG_HOST="127.0.0.1", **env),
                   port, log_path)
