@@ -244,7 +244,7 @@ class Journal:
             ignored = sum(t.state == "ignored" for t in batch)
             self._bump(db, {"bodies_received": len(batch), "bodies_ignored": ignored})
         try:
-            self._write(work)
+            self._write(work, durable=True)
         except BaseException as exc:    # whatever it is, no ticket of the group may be left waiting
             error = exc if isinstance(exc, JournalError) else JournalError(f"journal write failed: {exc!r}")
             for ticket in batch:

@@ -96,6 +96,23 @@ def test_journal_group_commit_keeps_every_concurrent_append(tmp_path):
     journal.close()
 
 
+def test_an_append_commits_with_an_fsync_even_after_a_worker_commit_without_one(tmp_path):
+    """The ack's promise: the body's commit runs under synchronous=FULL (the WAL fsynced before COMMIT
+    returns), whatever the worker's claims and completions (synchronous=NORMAL) set before it."""
+    db = __import__("sqlite3").connect(tmp_path / "j.db", isolation_level=None, check_same_thread=False)
+    statements = []
+    db.set_trace_callback(statements.append)
+    journal = Journal(db)
+    journal.append(b'{"n": 1}')
+    journal.claim()                                     # a worker's commit, no fsync of its own
+    statements.clear()
+    journal.append(b'{"n": 2}')
+    settings = [s for s in statements if s.upper().startswith("PRAGMA SYNCHRONOUS")]
+    assert settings and settings[-1].upper().endswith("FULL"), statements
+    assert db.execute("PRAGMA synchronous").fetchone()[0] == 2          # 2 = FULL, 1 = NORMAL
+    journal.close()
+
+
 # ---------------------------------------------------------------------------------------------
 # Restarts: nothing acknowledged is lost, counters survive
 # ---------------------------------------------------------------------------------------------
