@@ -10,14 +10,13 @@ message) and by extract/references.py to accept reference shapes that need their
 import functools
 import re
 import unicodedata
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract.models_data import MODELS
 from extract.vocab import BRAND_ABBREVIATIONS, BRANDS
 
 
-@dataclass(frozen=True)
-class ModelMatch:
+class ModelMatch(NamedTuple):                    # (a tuple: built for every mention of every message)
     start: int
     end: int
     brand: str
@@ -147,7 +146,10 @@ class _Scanner:
         lower = text.lower()
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spans = [m.span() for m in loose.finditer(lower if loose is self.loose else text)]
-        spans += [m.span() for m in self.exact.finditer(text)]
+        exact = [m.span() for m in self.exact.finditer(text)]
+        if not exact:
+            return spans                           # one finditer's spans: in order, none overlapping
+        spans += exact
         spans.sort(key=lambda span: (span[0], -span[1]))   # the longest of two starting together
         kept, last_end = [], -1
         for span in spans:
@@ -207,10 +209,12 @@ def find_models(text: str) -> list:
 @functools.lru_cache(maxsize=256)
 def _models(text: str) -> tuple:
     spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
-    brands = _brands(text) if any(key in NEEDS_CONTEXT for _s, _e, key in spans) else ()
-    # the brands the message names: by name, or by a model only one maker has (`Explorer II ... polar`)
-    named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
-                                           if key not in NEEDS_CONTEXT}
+    brands, named = (), set()                         # asked only when a name's maker depends on them:
+    if any(key in NEEDS_CONTEXT for _s, _e, key in spans):
+        brands = _brands(text)
+        # the brands the message names: by name, or by a model only one maker has (`Explorer II ... polar`)
+        named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
+                                               if key not in NEEDS_CONTEXT}
     found = []
     for start, end, key in spans:
         owners = MODEL_BY_KEY[key]

@@ -10,7 +10,7 @@ import from those tables.
 """
 import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from extract import models
 from extract.references_data import (
@@ -21,8 +21,7 @@ from extract.references_data import (
 )
 
 
-@dataclass(frozen=True)
-class RefMatch:
+class RefMatch(NamedTuple):                    # (a tuple: built for every mention of every message)
     start: int
     end: int
     reference: str          # as written, spaces removed, case kept
