@@ -60,6 +60,7 @@ CREATE TABLE IF NOT EXISTS meta (
 """
 
 STATES = ("pending", "claimed", "done", "ignored", "parked")
+BUSY_POLL = 0.0002          # seconds between two tries for the write lock another connection holds
 
 
 class JournalError(StoreError):
@@ -144,6 +145,7 @@ class Journal:
     def __init__(self, db, *, lease_seconds: float = 300.0, busy_timeout: float = 30.0, clock=time.time):
         self._clock = clock
         self.lease_seconds = lease_seconds
+        self._busy_ms = int(busy_timeout * 1000)
         self._owner = _owner_prefix()
         try:
             if isinstance(db, sqlite3.Connection):
@@ -151,7 +153,7 @@ class Journal:
             else:
                 self._db = sqlite3.connect(db, isolation_level=None, check_same_thread=False,
                                            timeout=busy_timeout)
-            self._db.execute(f"PRAGMA busy_timeout = {int(busy_timeout * 1000)}")
+            self._db.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
             self._db.execute("PRAGMA journal_mode = WAL")
             self._db.execute("PRAGMA synchronous = FULL")   # the WAL is fsynced at every commit
             self._durable = True
@@ -173,7 +175,7 @@ class Journal:
                 if durable != self._durable:
                     self._db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
                     self._durable = durable
-                self._db.execute("BEGIN IMMEDIATE")
+                self._begin()
                 try:
                     result = work(self._db)
                 except BaseException:
@@ -185,6 +187,24 @@ class Journal:
                 if self._db.in_transaction:
                     self._db.execute("ROLLBACK")
                 raise JournalError(f"journal write failed: {exc}") from exc
+
+    def _begin(self):
+        """BEGIN IMMEDIATE, tried again every BUSY_POLL seconds while another process (the worker, the
+        server) holds the write lock, up to the busy timeout. SQLite's own busy handler sleeps 1, 2, 5,
+        10... ms between its tries: most of an ack's wait when a worker's commit holds the lock for 1 ms."""
+        deadline = time.monotonic() + self._busy_ms / 1000
+        self._db.execute("PRAGMA busy_timeout = 0")
+        try:
+            while True:
+                try:
+                    self._db.execute("BEGIN IMMEDIATE")
+                    return
+                except sqlite3.OperationalError as exc:
+                    if exc.sqlite_errorcode != sqlite3.SQLITE_BUSY or time.monotonic() >= deadline:
+                        raise
+                time.sleep(BUSY_POLL)
+        finally:
+            self._db.execute(f"PRAGMA busy_timeout = {self._busy_ms}")
 
     def _read(self, sql, params=()):
         with self._lock:

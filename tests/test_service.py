@@ -96,6 +96,19 @@ def test_journal_group_commit_keeps_every_concurrent_append(tmp_path):
     journal.close()
 
 
+def test_an_append_waits_for_another_process_write_then_commits(tmp_path):
+    journal = Journal(str(tmp_path / "j.db"), busy_timeout=10)
+    blocker = __import__("sqlite3").connect(tmp_path / "j.db", isolation_level=None, check_same_thread=False)
+    blocker.execute("BEGIN IMMEDIATE")                  # the worker process, mid-commit
+    release = threading.Timer(0.3, lambda: blocker.execute("COMMIT"))
+    release.start()
+    assert journal.append(b'{"n": 1}') == 1             # retried until the lock was free, not refused
+    release.join()
+    assert journal.counts()["pending"] == 1
+    blocker.close()
+    journal.close()
+
+
 def test_an_append_commits_with_an_fsync_even_after_a_worker_commit_without_one(tmp_path):
     """The ack's promise: the body's commit runs under synchronous=FULL (the WAL fsynced before COMMIT
     returns), whatever the worker's claims and completions (synchronous=NORMAL) set before it."""
