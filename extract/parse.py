@@ -698,8 +698,9 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     opener = opener or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    low = text.lower()
-    tokens = WORD_RE.findall(low if low.isascii() else low.translate(FOLD_ACCENTS))
+    tokens = WORD_RE.findall(text.lower())           # (folding changes no word's bounds: fold the few
+    if not text.isascii():                           # accented words, not every character of the text)
+        tokens = [t if t.isascii() else t.translate(FOLD_ACCENTS) for t in tokens]
     fr = sum(map(FRENCH.__contains__, tokens))
     en = sum(map(ENGLISH.__contains__, tokens))
     if fr > en:
