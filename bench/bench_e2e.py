@@ -61,7 +61,7 @@ def main():
     print(f"stored: {done} messages processed in {elapsed:.1f} s from the first POST: "
           f"{done / elapsed:.0f} messages/s (goal >= 500){'' if done >= acked else '  [TIMED OUT]'}")
     print(f"embeddings: {api.requests} requests, {api.inputs} inputs "
-          f"({api.inputs / max(api.requests, 1):.1f} per request); server RSS at the end {rss:.0f} MB")
+          f"({api.inputs / max(api.requests, 1):.1f} per request); service RSS at the end (server + worker process, openai package loaded) {rss:.0f} MB")
 
 
 if __name__ == "__main__":
