@@ -1716,7 +1716,7 @@ class WorkerProcess:
     """`serve`'s pipeline in a process of its own (`whatsrag.py work`, claiming from the shared journal
     with leases, as import --jobs' helpers do), so extraction's CPU never holds the GIL an ack waits for.
     It runs while there is work: the first body journalled starts it, and it exits once the journal has
-    had nothing unfinished for `config.worker_idle` seconds, so an idle service is one process.
+    had nothing unfinished for WHATSRAG_WORKER_IDLE seconds, so an idle service is one process.
     Woken by a byte on its stdin, not by a shared lock a kill -9 could leave held; stdin closing (the
     server stopping or dying) is its signal to finish the bodies in hand and exit. A write that finds
     the pipe closed means it has exited: the next one is started. Stands in for the service's pool."""
@@ -1727,13 +1727,14 @@ class WorkerProcess:
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._died_at = float("-inf")
+        self._stopped = False
 
     def wake(self):
         process = self._process
         if process is not None and self._nudge(process):
             return
         with self._lock:
-            if self._process is process:        # no other ack thread has started one meanwhile
+            if self._process is process and not self._stopped:     # no other ack thread started one
                 self._process = self._start(process)
         if self._process is not None:
             self._nudge(self._process)
@@ -1773,8 +1774,9 @@ class WorkerProcess:
         return time.monotonic() - self._died_at >= self.RESTART_PAUSE
 
     def stop(self, timeout: float = 30.0):
+        """Close the worker's stdin (it finishes the bodies in hand) and wait for it; start no other."""
         with self._lock:
-            process, self._process = self._process, None
+            process, self._process, self._stopped = self._process, None, True
         if process is not None:
             process.stdin.close()
             try:
