@@ -8,8 +8,9 @@ runs bench/fastapi_baseline.py (uvloop + httptools, one process) in the benchmar
 Per server, from a fresh database: wrk closed loop at concurrency 16 and 64 (requests/s, non-2xx), then
 an open-loop client at a fixed rate (default 1,000 requests/s, Meta's ceiling per business number) with
 p50/p99 latency counted from each request's due time. Goals: whatsrag >= 1.5x FastAPI's requests/s,
-p99 <= 5 ms at 1,000/s. --ack-only adds whatsrag's server without its worker pool, to show what the
-workers running in the same process cost the acks.
+p99 <= 5 ms at 1,000/s. Two whatsrag rows: "ack path" is its server alone (the same work as FastAPI's:
+verify, commit, 200); "as shipped" is `python whatsrag.py`, whose worker process also extracts, embeds
+and stores every acknowledged message on the same cores meanwhile, work FastAPI's row does not do.
 
     bash bench/setup.sh && python bench/bench_ack.py [--seconds 10] [--rate 1000] [--rate-seconds 10]
 """
@@ -48,14 +49,10 @@ def main():
     parser.add_argument("--rate-seconds", type=float, default=10.0)
     parser.add_argument("--fastapi-commit", choices=("inline", "thread", "both"), default="both",
                         help="FastAPI's SQLite commit on the event loop, in its thread pool, or both")
-    parser.add_argument("--ack-only", action="store_true",
-                        help="also whatsrag's server with no worker pool (diagnostic: what the workers cost the acks)")
     args = parser.parse_args()
     bodies = [loadgen.payload(seq) for seq in range(4096)]
-    contenders = [("whatsrag", lambda d, p, log: servers.whatsrag(str(Path(d) / "w.db"), p, log))]
-    if args.ack_only:
-        contenders.append(("whatsrag, no workers",
-                           lambda d, p, log: servers.whatsrag_ack_only(str(Path(d) / "a.db"), p, log)))
+    contenders = [("whatsrag ack path", lambda d, p, log: servers.whatsrag_ack_only(str(Path(d) / "a.db"), p, log)),
+                  ("whatsrag as shipped", lambda d, p, log: servers.whatsrag(str(Path(d) / "w.db"), p, log))]
     for mode in (("inline", "thread") if args.fastapi_commit == "both" else (args.fastapi_commit,)):
         contenders.append((f"fastapi ({mode} commit)",
                            lambda d, p, log, mode=mode: servers.fastapi_baseline(Path(d) / "f.db", p, log, mode)))
@@ -78,11 +75,12 @@ def main():
         errors = row["c16"].non2xx + row["c64"].non2xx + row["c16"].socket_errors + row["c64"].socket_errors
         print(f"{name:26} {row['c16'].rps:10.0f} {row['c64'].rps:10.0f} {errors:8d} "
               f"{p50:8.2f} {p99:8.2f} {worst:8.2f} {ok:>6}/{sent:<6}")
-    ours = results["whatsrag"]
     best = max((r for n, r in results.items() if n.startswith("fastapi")), key=lambda r: r["c64"].rps + r["c16"].rps)
-    print(f"whatsrag / best FastAPI: {ours['c16'].rps / best['c16'].rps:.2f}x at c16, "
-          f"{ours['c64'].rps / best['c64'].rps:.2f}x at c64 (goal >= 1.5x); "
-          f"whatsrag p99 at {args.rate:g}/s: {ours['paced'][3]:.2f} ms (goal <= 5 ms)")
+    for name in ("whatsrag ack path", "whatsrag as shipped"):
+        ours = results[name]
+        print(f"{name} / best FastAPI: {ours['c16'].rps / best['c16'].rps:.2f}x at c16, "
+              f"{ours['c64'].rps / best['c64'].rps:.2f}x at c64 (goal >= 1.5x); "
+              f"p99 at {args.rate:g}/s: {ours['paced'][3]:.2f} ms (goal <= 5 ms)")
 
 
 if __name__ == "__main__":

@@ -133,9 +133,9 @@ def whatsrag(db, port, log_path, secret=SECRET, command="script", **env):
                   port, log_path)
 
 
-# whatsrag's own app and server with no worker pool: the ack path alone (a diagnostic, not a product mode)
-ACK_ONLY = ("import whatsrag; config = whatsrag.Config.from_env(); "
-            "service = whatsrag.open_service(config, workers=False); "
+# serve's server with no worker process: the ack path alone, the work FastAPI's baseline does (not a product mode)
+ACK_ONLY = ("import sys, whatsrag; sys.setswitchinterval(whatsrag.SWITCH_INTERVAL); "
+            "config = whatsrag.Config.from_env(); service = whatsrag.open_service(config, workers=False); "
             "whatsrag.make_http_server(service, config.host, config.port).serve_forever()")
 
 
