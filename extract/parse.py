@@ -122,10 +122,14 @@ def find_references(text: str) -> list[Anchor]:
             for r in references.find_references(text)]
 
 
+def longest_first(a: Anchor) -> tuple[int, int]:
+    return a.start, a.start - a.end                  # in order; of two starting together, the longer
+
+
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
     """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
     holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
-    found.sort(key=lambda a: (a.start, -(a.end - a.start)))
+    found.sort(key=longest_first)
     merged: list[Anchor] = []
     for a in found:
         if merged and a.start < merged[-1].end:
@@ -585,10 +589,10 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
-               span_map: list[int] | None, stops) -> Listing:
+               span_map: list[int] | None, mentions: list) -> Listing:
     own = w.brand
     brand = own or section.brand
-    model = pick_model(w) or model_after_brand(text, w, stops)
+    model = pick_model(w) or model_after_brand(text, w, mentions)
     if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
     if not any(a.explicit for a in w.anchors) and NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)):
@@ -617,13 +621,15 @@ NOT_A_MODEL_RE = re.compile(words(*NOT_A_MODEL) + r"\Z", re.IGNORECASE)
 PLAIN_WORDS = FRENCH | ENGLISH                       # the language's own words name no model
 
 
-def model_after_brand(text: str, w: Watch, stops) -> str | None:
+def model_after_brand(text: str, w: Watch, mentions: list) -> str | None:
     """Up to three words after a brand the model table does not cover ("Phoibos Leviathan"),
-    stopping where anything else was read (`stops()`: the sorted starts of every mention)."""
+    stopping where anything else was read (`mentions`: every anchor and attribute; a bare number
+    may belong to the name)."""
     brand = next((a for a in w.anchors if a.explicit and not a.model and not a.reference), None)
     if brand is None:
         return None
-    limit = next((s for s in stops() if s >= brand.end), len(text))
+    limit = min((x.start for x in mentions if x.start >= brand.end
+                 and not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)), default=len(text))
     taken, pos = [], brand.end
     while len(taken) < 3:
         m = MODEL_WORD_RE.match(text, pos, limit)
@@ -786,15 +792,13 @@ def read(text: str) -> Extraction:
     found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
     if not found:
         found = loose_listing(norm, attributes, accessories)
-    def stops():
-        return sorted({x.start for x in anchors + attributes
-                       if not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)})
-    listings = [to_listing(norm, w, facts, section, context, span_map, stops) for w, facts, section in found]
+    mentions = anchors + attributes
+    listings = [to_listing(norm, w, facts, section, context, span_map, mentions) for w, facts, section in found]
     priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
     kind, typed = message_type(norm, listings, [(start, value) for start, _e, value in said.get("intent", ())],
                                language, opener, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
-    understood = sum(x.end - x.start for x in anchors + attributes)
+    understood = sum(x.end - x.start for x in mentions)
     return Extraction(type=kind, listings=tuple(listings),
                       confidence=confidence(norm, listings, typed, understood), language=language)
