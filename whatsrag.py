@@ -1722,8 +1722,8 @@ class WorkerProcess:
     the pipe closed means it has exited: the next one is started. Stands in for the service's pool."""
     RESTART_PAUSE = 5.0         # after a worker died: no new one sooner, so a crash at start cannot loop
 
-    def __init__(self, argv: tuple[str, ...] = (sys.executable, os.path.abspath(__file__), "work")):
-        self.argv = argv                        # the worker reads the same environment as the server
+    def __init__(self, argv: tuple[str, ...] = (sys.executable, "-m", "whatsrag", "work")):
+        self.argv = argv                        # -m: whatsrag.py from the bytecode cache, not compiled again
         self._process: subprocess.Popen | None = None
         self._lock = threading.Lock()
         self._died_at = float("-inf")
@@ -1754,7 +1754,9 @@ class WorkerProcess:
             previous.stdin.close()
         if not self.healthy():
             return None                         # the dead worker's reaper starts the next one
-        process = subprocess.Popen(self.argv, stdin=subprocess.PIPE)
+        here = os.path.dirname(os.path.abspath(__file__))    # -m finds whatsrag from any working directory
+        path = os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))
+        process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
         os.set_blocking(process.stdin.fileno(), False)
         threading.Thread(target=self._reap, args=(process,), name="whatsrag-reaper", daemon=True).start()
         log.info("worker process %d started", process.pid)

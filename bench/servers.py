@@ -124,13 +124,13 @@ def clean_env(**extra):
 WHATSRAG_COMMANDS = {"script": (str(ROOT / "whatsrag.py"),), "module": ("-m", "whatsrag")}
 
 
-def whatsrag(db, port, log_path, secret=SECRET, command="script", **env):
+def whatsrag(db, port, log_path, secret=SECRET, command="script", cwd=ROOT, **env):
     """`python whatsrag.py` (command="module": `python -m whatsrag`, which loads whatsrag.py's cached
     bytecode instead of compiling it) serving on 127.0.0.1:port with its journal and store beside `db`."""
     return Server([sys.executable, *WHATSRAG_COMMANDS[command]],
                   clean_env(PORT=port, WHATSRAG_DB=db, WHATSAPP_APP_SECRET=secret,
                             WHATSAPP_VERIFY_TOKEN=VERIFY_TOKEN, WHATSRAG_HOST="127.0.0.1", **env),
-                  port, log_path)
+                  port, log_path, cwd)
 
 
 # serve's server with no worker process: the ack path alone, the work FastAPI's baseline does (not a product mode)

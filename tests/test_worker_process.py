@@ -33,8 +33,8 @@ def processed(server) -> int:
 
 
 def test_the_worker_process_runs_only_while_there_is_work(tmp_path):
-    with servers.whatsrag(str(tmp_path / "w.db"), servers.free_port(), tmp_path / "log",
-                          WHATSRAG_WORKER_IDLE="0.5") as server:
+    with servers.whatsrag(str(tmp_path / "w.db"), servers.free_port(), tmp_path / "log", cwd=tmp_path,
+                          WHATSRAG_WORKER_IDLE="0.5") as server:     # started from outside the project
         pid = server.process.pid
         assert children(pid) == []                      # idle from the start: one process
         post(server, 1)
