@@ -30,19 +30,19 @@ from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, A
 RATES = rates.load()
 
 # ── 1. Normalising ───────────────────────────────────────────────────────────────────
-SAME_LENGTH = str.maketrans({
+SAME_LENGTH = {
     "\u00a0": " ", "\u202f": " ", "\u2009": " ", "\u2007": " ",     # no-break and thin spaces
     "’": "'", "‘": "'", "´": "'", "`": "'", "“": '"', "”": '"', "«": '"', "»": '"',
     "‐": "-", "‑": "-", "（": "(", "）": ")", "，": ",", "：": ":",
-})
-SAME_LENGTH_RE = re.compile("[" + "".join(chr(c) for c in SAME_LENGTH) + "]")
+}
+SAME_LENGTH_RE = re.compile("[" + "".join(SAME_LENGTH) + "]")
 KEYCAP_RE = re.compile("[\ufe0f\u20e3]")                             # 4️⃣ = "4" + VS16 + keycap
 
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """Text to read, and (only when keycaps shrank it) each kept char's offset in the original."""
-    if SAME_LENGTH_RE.search(text):                  # most messages have none: skip the translate
-        text = text.translate(SAME_LENGTH)
+    for ch in set(SAME_LENGTH_RE.findall(text)):     # one str.replace per kind found: str.translate
+        text = text.replace(ch, SAME_LENGTH[ch])      # looks every character up in a table, slowly
     if "\u20e3" not in text:
         return text, None
     kept = [i for i, ch in enumerate(text) if ch not in "\ufe0f\u20e3"]
