@@ -1707,11 +1707,6 @@ def setup_logging(level: str = "INFO"):
 EXTRACTOR_PROBE = "Rolex Submariner 9000€"
 EXTRACTOR_WARMUP = threading.Thread(target=extract, args=(EXTRACTOR_PROBE,), name="whatsrag-warm", daemon=True)
 
-# A thread doing CPU work (extraction, JSON, regexes) holds the GIL up to this long before an ack's
-# thread may run: CPython's 5 ms default puts milliseconds into every ack's tail once workers are busy.
-SWITCH_INTERVAL = 0.0005
-
-
 class WorkerProcess:
     """`serve`'s pipeline in a process of its own (`whatsrag.py work`, claiming from the shared journal
     with leases, as import --jobs' helpers do), so extraction's CPU never holds the GIL an ack waits for.
@@ -1820,7 +1815,6 @@ def cli_serve(args) -> int:
     setup_logging(config.log_level)
     for level, line in describe(config):
         log.log(level, line)
-    sys.setswitchinterval(SWITCH_INTERVAL)
     service = open_service(config, workers=False)
     server = make_http_server(service, config.host, config.port)
     service.pool = WorkerProcess()

@@ -134,8 +134,8 @@ def whatsrag(db, port, log_path, secret=SECRET, command="script", cwd=ROOT, **en
 
 
 # serve's server with no worker process: the ack path alone, the work FastAPI's baseline does (not a product mode)
-ACK_ONLY = ("import sys, whatsrag; sys.setswitchinterval(whatsrag.SWITCH_INTERVAL); "
-            "config = whatsrag.Config.from_env(); service = whatsrag.open_service(config, workers=False); "
+ACK_ONLY = ("import whatsrag; config = whatsrag.Config.from_env(); "
+            "service = whatsrag.open_service(config, workers=False); "
             "whatsrag.make_http_server(service, config.host, config.port).serve_forever()")
 
 
