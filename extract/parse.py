@@ -237,6 +237,8 @@ def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tu
         any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
         or any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
                and trailing_round(text, p, line_end(text, a.start)) for p in bare)))]
+    if not anchors:
+        return anchors, attributes                           # (nothing to overlap)
     kept = []
     for attr in attributes:
         inside = [a for a in anchors if a.start < attr.end and attr.start < a.end]
@@ -421,7 +423,9 @@ class Facts:
     def under(self, *defaults: "Facts") -> dict:
         out = {}
         for layer in reversed((self,) + defaults):
-            out.update({k: v for k, v in layer.values.items() if v is not None})
+            for name, value in layer.values.items():
+                if value is not None:
+                    out[name] = value
         return out
 
 
