@@ -164,6 +164,7 @@ class Journal:
         self._queue_lock = threading.Lock()
         self._queue: list[_Ticket] = []
         self._committing = False
+        self._checkpointer: Checkpointer | None = None
 
     # -- transactions ----------------------------------------------------------------------------
 
@@ -224,6 +225,8 @@ class Journal:
     def append(self, body: bytes, *, ignored: str | None = None) -> int:
         """Commit a raw body durably and return its id; `ignored` records it as not ours to process."""
         ticket = _Ticket(bytes(body), "ignored" if ignored else "pending", _storable(ignored))
+        if self._checkpointer is None:
+            self._start_checkpointer()
         with self._queue_lock:
             self._queue.append(ticket)
             lead, self._committing = not self._committing, True
@@ -274,6 +277,7 @@ class Journal:
         finally:
             for ticket in batch:
                 ticket.done = True
+        self._checkpointer.written(sum(len(ticket.body) for ticket in batch))
 
     # -- claim / finish / fail (the workers' side) ------------------------------------------------
 
@@ -453,6 +457,55 @@ class Journal:
                                           "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                           (str(self._clock()),)), durable=True)
 
+    def _start_checkpointer(self):
+        """Appends leave the WAL's checkpoints to a thread of their own: SQLite runs an automatic one in
+        the commit that fills the WAL, and a webhook's 200 would wait while it copies megabytes."""
+        with self._lock:
+            if self._checkpointer is None:
+                path = self._db.execute("PRAGMA database_list").fetchone()[2]
+                self._db.execute("PRAGMA wal_autocheckpoint = 0")
+                self._checkpointer = Checkpointer(path)
+
     def close(self):
+        if self._checkpointer:
+            self._checkpointer.stop()
         with self._lock:
             self._db.close()
+
+
+class Checkpointer:
+    """A thread copying the WAL into the database file (a PASSIVE checkpoint: it never blocks a writer)
+    each time about `every` bytes were appended, on a connection of its own."""
+
+    def __init__(self, path: str, every: int = 4 * 1024 * 1024):
+        self.path, self.every = path, every
+        self._pending = 0
+        self._due = threading.Event()
+        self._stopping = False
+        self._thread = threading.Thread(target=self._run, name="whatsrag-checkpoint", daemon=True)
+        if path:                                # an in-memory database has no WAL to checkpoint
+            self._thread.start()
+
+    def written(self, size: int):
+        self._pending += size
+        if self._pending >= self.every:
+            self._pending = 0
+            self._due.set()
+
+    def _run(self):
+        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        try:
+            while self._due.wait() and not self._stopping:
+                self._due.clear()
+                try:
+                    db.execute("PRAGMA wal_checkpoint(PASSIVE)")
+                except sqlite3.Error as exc:        # the next one copies what this one could not
+                    log.warning("journal checkpoint failed: %s", exc)
+        finally:
+            db.close()
+
+    def stop(self):
+        self._stopping = True
+        self._due.set()
+        if self._thread.is_alive():
+            self._thread.join(10)

@@ -109,6 +109,21 @@ def test_an_append_waits_for_another_process_write_then_commits(tmp_path):
     journal.close()
 
 
+def test_appends_leave_the_wal_checkpoints_to_a_thread_of_their_own(tmp_path):
+    journal = Journal(str(tmp_path / "j.db"))
+    for n in range(60):                                 # 6 MB of bodies: past the checkpointer's 4 MB
+        journal.append(b'{"pad": "%s"}' % (b"x" * 100_000))
+    assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0     # never in an ack's commit
+    deadline = time.monotonic() + 30
+    while os.path.getsize(tmp_path / "j.db") < 4_000_000 and time.monotonic() < deadline:
+        time.sleep(0.05)                                # the WAL's pages reach the database file
+    assert os.path.getsize(tmp_path / "j.db") >= 4_000_000
+    journal.close()
+    reopened = Journal(str(tmp_path / "j.db"))
+    assert reopened.counts()["pending"] == 60
+    reopened.close()
+
+
 def test_an_append_commits_with_an_fsync_even_after_a_worker_commit_without_one(tmp_path):
     """The ack's promise: the body's commit runs under synchronous=FULL (the WAL fsynced before COMMIT
     returns), whatever the worker's claims and completions (synchronous=NORMAL) set before it."""
