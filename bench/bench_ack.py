@@ -5,7 +5,8 @@ X-Hub-Signature-256 on the raw body, commits the body to SQLite (WAL, synchronou
 whatsrag runs as shipped (`python whatsrag.py`, its workers processing what it journals meanwhile); FastAPI
 runs bench/fastapi_baseline.py (uvloop + httptools, one process) in the benchmark venv.
 
-Per server, from a fresh database: wrk closed loop at concurrency 16 and 64 (requests/s, non-2xx), then
+Per server, from a fresh database: wrk closed loop at concurrency 16 and 64 (requests/s, non-2xx, and the
+server process's CPU time per request: steadier than requests/s on a machine whose speed varies), then
 an open-loop client at a fixed rate (default 1,000 requests/s, Meta's ceiling per business number) with
 p50/p99 latency counted from each request's due time, once the backlog of the closed-loop runs is processed
 (its drain time is printed): the steady state at that rate. Goals: whatsrag >= 1.5x FastAPI's requests/s,
@@ -41,8 +42,10 @@ def measure(server, bodies, args, processes):
     loadgen.run_wrk(url, bodies, servers.SECRET, 16, 2)              # warm-up, not counted
     row = {}
     for concurrency in (16, 64):
+        cpu = server.cpu_seconds()
         result = loadgen.run_wrk(url, bodies, servers.SECRET, concurrency, args.seconds)
         row[f"c{concurrency}"] = result
+        row[f"cpu{concurrency}"] = (server.cpu_seconds() - cpu) / max(result.requests, 1) * 1e6
     row["drain_s"] = drain(server) if processes else 0.0
     requests = [loadgen.signed_request(bodies[i % len(bodies)], servers.SECRET)
                 for i in range(int(args.rate * args.rate_seconds))]
@@ -79,13 +82,13 @@ def main():
             finally:
                 server.stop()
         time.sleep(1)
-    print(f"{'server':26} {'req/s c16':>10} {'req/s c64':>10} {'non-2xx':>8} "
+    print(f"{'server':26} {'req/s c16':>10} {'req/s c64':>10} {'CPU us/req':>10} {'non-2xx':>8} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'ok/sent':>12} {'drain s':>8}   (open loop at {args.rate:g}/s; "
           f"drain: the backlog processed before it)")
     for name, row in results.items():
         ok, sent, p50, p99, worst = row["paced"]
         errors = row["c16"].non2xx + row["c64"].non2xx + row["c16"].socket_errors + row["c64"].socket_errors
-        print(f"{name:26} {row['c16'].rps:10.0f} {row['c64'].rps:10.0f} {errors:8d} "
+        print(f"{name:26} {row['c16'].rps:10.0f} {row['c64'].rps:10.0f} {row['cpu16']:5.0f}/{row['cpu64']:<4.0f} {errors:8d} "
               f"{p50:8.2f} {p99:8.2f} {worst:8.2f} {ok:>6}/{sent:<6} {row['drain_s']:8.1f}")
     best = max((r for n, r in results.items() if n.startswith("fastapi")), key=lambda r: r["c64"].rps + r["c16"].rps)
     for name in ("whatsrag ack path", "whatsrag as shipped"):

@@ -2,7 +2,7 @@
 
     free_port()                       a port nobody listens on (bound to 0, then released)
     Server(argv, env, port, log)      a child process: .start() waits for GET /health = 200,
-                                      .kill9(), .stop() (SIGTERM, then SIGKILL), .alive(),
+                                      .kill9(), .stop() (SIGTERM, then SIGKILL), .alive(), .cpu_seconds(),
                                       .rss_kb() (the process and its children, a worker process included)
     whatsrag(db, port, log, **env)    `python whatsrag.py` (or `python -m whatsrag`) on loopback, its own SQLite
     fastapi_baseline(db, port, ...)   bench/fastapi_baseline.py in the benchmark venv
@@ -91,6 +91,11 @@ class Server:
             self.process.wait(timeout)
         except subprocess.TimeoutExpired:
             self.kill9()
+
+    def cpu_seconds(self):
+        """CPU time (user + system) the server process has used so far; its children not included."""
+        fields = Path(f"/proc/{self.process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
     def rss_kb(self):
         """Resident memory of the server and of its child processes (whatsrag's worker, when running)."""
