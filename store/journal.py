@@ -1,8 +1,9 @@
 """The webhook journal: every acknowledged body, its processing state, the ids seen, the stats.
 
 One SQLite file in WAL mode. An append commits with synchronous=FULL: the body is on disk (WAL fsynced)
-before the webhook answers 200. Concurrent appends share one commit (group commit: the first waiting
-request writes the whole queue, the others wait for it), so many concurrent deliveries cost one fsync.
+before the webhook answers 200. Concurrent appends share one commit (group commit: one waiting request
+writes the whole queue in one INSERT, the others wait for it), so many concurrent deliveries cost one
+fsync. The WAL is checkpointed by a thread of its own, never inside an append's commit.
 Claims, completions and failures commit with synchronous=NORMAL (atomic, no fsync of their own; the next
 FULL commit syncs them too): losing one to a power cut only makes a body pending again, and since seen
 ids and counters roll back with it, processing it again counts nothing twice.
