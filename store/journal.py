@@ -68,7 +68,7 @@ CREATE TABLE IF NOT EXISTS meta (
 
 STATES = ("pending", "claimed", "done", "ignored", "parked")
 BUSY_POLL = 0.0002          # seconds between two tries for the write lock another connection holds
-INSERT_ROWS = 500           # bodies per INSERT statement: 6 variables each, under SQLite's 32,766
+INSERT_ROWS = 500           # bodies per INSERT statement: 5 variables each, under SQLite's 32,766
 
 
 class JournalError(StoreError):
@@ -186,7 +186,7 @@ class Journal:
         with self._lock:
             try:
                 self._sync(durable)
-                self._begin()
+                self._patiently(lambda: self._db.execute("BEGIN IMMEDIATE"))
                 try:
                     result = work(self._db)
                 except BaseException:
@@ -203,9 +203,6 @@ class Journal:
         if durable != self._durable:
             self._db.execute(f"PRAGMA synchronous = {'FULL' if durable else 'NORMAL'}")
             self._durable = durable
-
-    def _begin(self):
-        self._patiently(lambda: self._db.execute("BEGIN IMMEDIATE"))
 
     def _patiently(self, statement):
         """statement(), tried again every BUSY_POLL seconds while another process holds a lock it needs
