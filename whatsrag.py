@@ -1740,7 +1740,7 @@ class WorkerProcess:
             os.write(process.stdin.fileno(), b"w")
         except BlockingIOError:
             pass                                # a full pipe: a wake-up is pending already
-        except OSError:                         # the pipe is closed: it exited
+        except (OSError, ValueError):           # the worker closed its end (it exited), or we did ours
             return False
         return True
 
@@ -1751,7 +1751,11 @@ class WorkerProcess:
             return None                         # the dead worker's reaper starts the next one
         here = os.path.dirname(os.path.abspath(__file__))    # -m finds whatsrag from any working directory
         path = os.pathsep.join(filter(None, (here, os.environ.get("PYTHONPATH"))))
-        process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+        try:
+            process = subprocess.Popen(self.argv, stdin=subprocess.PIPE, env={**os.environ, "PYTHONPATH": path})
+        except OSError as exc:                  # the body stays journalled: the next wake-up tries again
+            log.error("cannot start the worker process: %s", exc)
+            return None
         os.set_blocking(process.stdin.fileno(), False)
         threading.Thread(target=self._reap, args=(process,), name="whatsrag-reaper", daemon=True).start()
         log.info("worker process %d started", process.pid)

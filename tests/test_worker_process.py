@@ -3,8 +3,11 @@ after WHATSRAG_WORKER_IDLE seconds with nothing unfinished, started again by the
 that dies is replaced. Real `python whatsrag.py` processes on a loopback port."""
 import os
 import signal
+import subprocess
+import sys
 import time
 
+import whatsrag
 from bench import loadgen, servers
 
 
@@ -58,3 +61,14 @@ def test_a_dead_worker_is_reported_and_replaced(tmp_path):
         assert wait_for(lambda: processed(server) == 2), server.log_tail()
         assert servers.health(server.port)["components"]["embedding_processor"] == "healthy"
         assert len(children(server.process.pid)) == 1
+
+
+def test_a_wake_up_never_fails_the_ack_that_sends_it(tmp_path):
+    """The body is journalled before the wake-up: whatever happens to the worker, the ack stays a 200."""
+    unstartable = whatsrag.WorkerProcess(argv=(str(tmp_path / "no-such-python"), "work"))
+    unstartable.wake()                                  # logged; the next wake-up tries again
+    assert unstartable._process is None
+    closed = subprocess.Popen([sys.executable, "-c", "pass"], stdin=subprocess.PIPE)
+    closed.stdin.close()                                # another ack thread replaced this worker meanwhile
+    assert whatsrag.WorkerProcess._nudge(closed) is False
+    closed.wait()
