@@ -58,7 +58,7 @@ def bare_interpreter() -> tuple[float, float]:
     idle = subprocess.Popen([sys.executable, "-c", "import sys; sys.stdin.read()"], stdin=subprocess.PIPE,
                             env=servers.clean_env())
     time.sleep(0.5)
-    rss = servers._vm_rss_kb(idle.pid) / 1024
+    rss = servers.vm_rss_kb(idle.pid) / 1024
     idle.communicate(b"")
     return statistics.median(times), rss
 

@@ -35,7 +35,7 @@ def health(port, timeout=30.0) -> dict:
         conn.close()
 
 
-def _vm_rss_kb(pid):
+def vm_rss_kb(pid):
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
         if line.startswith("VmRSS:"):
             return int(line.split()[1])
@@ -101,7 +101,7 @@ class Server:
         """Resident memory of the server and of its child processes (whatsrag's worker, when running)."""
         pid = self.process.pid
         children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
-        return sum(_vm_rss_kb(p) for p in (pid, *map(int, children)))
+        return sum(vm_rss_kb(p) for p in (pid, *map(int, children)))
 
     def log_text(self):
         return self.log_path.read_text(errors="replace") if self.log_path.exists() else ""
