@@ -212,6 +212,57 @@ def test_server_answers_http10_and_closes_after_a_refused_body(live_server):
         assert head.startswith(b"HTTP/1.1 401 ")         # unsigned, refused before JSON parsing
 
 
+SIGNED = webhook_body(text_message("wamid.wire.1", "Vends Rolex Submariner 116610LN 2018 8,2k€"))
+
+
+def signed_head(*fields: bytes, eol=b"\r\n") -> bytes:
+    """A signed POST /webhook with the given extra field lines (each line ending in eol), body included."""
+    lines = [b"POST /webhook HTTP/1.1", b"Host: x", *fields,
+             b"X-Hub-Signature-256: " + whatsrag.sign(APP_SECRET, SIGNED).encode()]
+    if not any(f.lower().startswith(b"content-length") for f in fields):
+        lines.append(b"Content-Length: %d" % len(SIGNED))
+    return eol.join(lines) + eol + eol + SIGNED
+
+
+# (what, raw request, status line start, whether the server closes the connection after it)
+WIRE = [
+    ("a signed POST", signed_head(), b"HTTP/1.1 200 ", False),
+    ("field names in any case", signed_head().replace(b"X-Hub-Signature-256:", b"x-HUB-signature-256:").replace(
+        b"Content-Length:", b"CONTENT-length:"), b"HTTP/1.1 200 ", False),
+    ("a repeated field's values joined", signed_head(b"X-Hub-Signature-256: sha256=00"), b"HTTP/1.1 403 ", False),
+    ("lines ending in a bare LF", signed_head(eol=b"\n"), b"HTTP/1.1 200 ", False),
+    ("Connection: close", signed_head(b"Connection: close"), b"HTTP/1.1 200 ", True),
+    ("HTTP/1.0 keep-alive", b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", b"HTTP/1.1 200 ", False),
+    ("a leading // folded", b"GET //health HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 200 ", False),
+    ("space before the colon", signed_head().replace(b"Content-Length:", b"Content-Length :"), b"HTTP/1.1 400 ", True),
+    ("a field line with no colon", signed_head(b"Just some words"), b"HTTP/1.1 400 ", True),
+    ("an obs-fold continuation", signed_head(b"X-Folded: a", b" continued"), b"HTTP/1.1 400 ", True),
+    ("two equal Content-Length", signed_head(b"Content-Length: %d" % len(SIGNED), b"Content-Length: %d" % len(SIGNED)),
+     b"HTTP/1.1 400 ", True),
+    ("two different Content-Length", signed_head(b"Content-Length: %d" % len(SIGNED), b"Content-Length: 7"),
+     b"HTTP/1.1 400 ", True),
+    ("a Content-Length of letters", signed_head(b"Content-Length: abc"), b"HTTP/1.1 400 ", True),
+    ("101 header fields", signed_head(*[b"X-H%d: v" % i for i in range(101)]), b"HTTP/1.1 431 ", True),
+    ("a 70 kB header line", signed_head(b"X-Junk: " + b"a" * 70_000), b"HTTP/1.1 431 ", True),
+    ("an HTTP/0.9 request", b"GET /health\r\n\r\n", b"HTTP/1.1 400 ", True),
+    ("HTTP/2 preface", b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n", b"HTTP/1.1 505 ", True),
+    ("a malformed version", b"GET /health HTTP/1.x\r\n\r\n", b"HTTP/1.1 400 ", True),
+]
+
+
+@pytest.mark.parametrize("raw,status,closes", [case[1:] for case in WIRE], ids=[case[0] for case in WIRE])
+def test_request_line_and_header_fields_over_the_wire(live_server, raw, status, closes):
+    server = live_server()
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(raw + b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")   # then a second request
+        reply = b""
+        while reply.count(b"HTTP/1.1 ") < 2 and (chunk := sock.recv(65536)):
+            reply += chunk
+    assert reply.startswith(status), reply[:200]
+    # a closed connection answers nothing more; one kept in step answers the second request too
+    assert (reply.count(b"HTTP/1.1 200 OK\r\n") - status.startswith(b"HTTP/1.1 200")) == (0 if closes else 1), reply
+
+
 # ---------------------------------------------------------------------------------------------
 # Verification handshake
 # ---------------------------------------------------------------------------------------------
