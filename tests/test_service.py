@@ -6,6 +6,7 @@ import logging
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import sys
 import threading
@@ -19,7 +20,7 @@ import store as listings
 import whatsrag
 from conftest import (APP_SECRET, VERIFY_TOKEN, WSGIClient, fixture_files, make_config, text_message,
                       wait_until, webhook_body)
-from store.journal import Journal, LeaseLost, Outcome
+from store.journal import Checkpointer, Journal, LeaseLost, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SALE = "Vends Rolex Submariner 116610LN full set 2019, 9500€"
@@ -111,7 +112,7 @@ def test_an_append_waits_for_another_process_write_then_commits(tmp_path):
 
 def test_appends_leave_the_wal_checkpoints_to_a_thread_of_their_own(tmp_path):
     journal = Journal(str(tmp_path / "j.db"))
-    for n in range(60):                                 # 6 MB of bodies: past the checkpointer's 4 MB
+    for n in range(60):                                 # 6 MB of bodies
         journal.append(b'{"pad": "%s"}' % (b"x" * 100_000))
     assert journal._db.execute("PRAGMA wal_autocheckpoint").fetchone()[0] == 0     # never in an ack's commit
     deadline = time.monotonic() + 30
@@ -122,6 +123,43 @@ def test_appends_leave_the_wal_checkpoints_to_a_thread_of_their_own(tmp_path):
     reopened = Journal(str(tmp_path / "j.db"))
     assert reopened.counts()["pending"] == 60
     reopened.close()
+
+
+def test_the_wal_stays_bounded_under_a_steady_stream_of_appends(tmp_path):
+    """A checkpoint round repeats its passes until the WAL is wholly copied, so the next commit starts
+    it over, and one the passes cannot catch up with is started over past Checkpointer.restart_frames.
+    One pass per round left the newest frames behind and the WAL grew without end."""
+    journal = Journal(str(tmp_path / "j.db"))
+    body = b'{"pad": "%s"}' % (b"x" * 50_000)
+
+    def append_steadily():
+        for _ in range(500):
+            journal.append(body)
+            time.sleep(0.001)
+    threads = [threading.Thread(target=append_steadily) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert journal.counts()["pending"] == 2000
+    # 100 MB of bodies went through the WAL, which was started over: its file is not the size of all it carried
+    assert os.path.getsize(tmp_path / "j.db-wal") < 2000 * len(body) / 2
+    journal.close()
+
+
+@pytest.mark.parametrize("passes,restart_frames,outcome", [
+    (2, 0, "copied"),           # the second pass found nothing new: all copied, the next commit starts over
+    (1, 0, "restarted"),        # one pass never knows it caught up: over the limit, a RESTART
+    (1, 10**9, "behind")])      # under it, left for the next round
+def test_a_checkpoint_round_says_what_it_did(tmp_path, passes, restart_frames, outcome):
+    journal = Journal(str(tmp_path / "j.db"))
+    for _ in range(20):
+        journal.append(b'{"n": 1}')
+    checkpointer = Checkpointer("", passes=passes, restart_frames=restart_frames)  # "": no thread started
+    db = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    assert checkpointer.checkpoint(db) == outcome
+    db.close()
+    journal.close()
 
 
 def test_an_append_commits_with_an_fsync_even_after_a_worker_commit_without_one(tmp_path):
