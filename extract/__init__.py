@@ -48,6 +48,15 @@ class Extraction:
                 "confidence": round(self.confidence, 3), "language": self.language}
 
 
+def built(cls, values: dict):
+    """An instance of the frozen dataclass `cls` from a dict of all its fields, as cls(**values) makes
+    it: the generated __init__ sets each field through object.__setattr__ (~1.5k machine instructions
+    a field, 26k for a Listing), which is a tenth of reading a short message."""
+    made = object.__new__(cls)
+    made.__dict__.update(values)
+    return made
+
+
 def extract(text: str) -> Extraction:
     """Read one message the way a dealer does (extract/parse.py has the flow)."""
     if not isinstance(text, str):

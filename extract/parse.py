@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-from extract import Extraction, Listing, models, rates, references
+from extract import Extraction, Listing, built, models, rates, references
 from extract.lexicon import Lexicon, bounded
 from extract.prices import PriceMatch, find_prices, is_round, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
@@ -613,11 +613,11 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
     start, end = w.start, w.end
     if span_map:
         start, end = span_map[start], span_map[end - 1] + 1
-    return Listing(
-        brand=brand, model=model, reference=w.first("reference"), price=amount, currency=currency,
-        condition=facts.get("condition"), year=facts.get("year"), size_mm=facts.get("size_mm"),
-        movement=facts.get("movement"), box=facts.get("box"), papers=facts.get("papers"),
-        price_eur=RATES.to_eur(amount, currency), span=(start, end))
+    return built(Listing, {
+        "brand": brand, "model": model, "reference": w.first("reference"), "price": amount, "currency": currency,
+        "condition": facts.get("condition"), "year": facts.get("year"), "size_mm": facts.get("size_mm"),
+        "movement": facts.get("movement"), "box": facts.get("box"), "papers": facts.get("papers"),
+        "price_eur": RATES.to_eur(amount, currency), "span": (start, end)})
 
 
 MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
@@ -804,5 +804,5 @@ def read(text: str) -> Extraction:
     if kind == "wanted":
         listings = makers_as_options(listings)
     understood = sum(x.end - x.start for x in mentions)
-    return Extraction(type=kind, listings=tuple(listings),
-                      confidence=confidence(norm, listings, typed, understood), language=language)
+    return built(Extraction, {"type": kind, "listings": tuple(listings),
+                              "confidence": confidence(norm, listings, typed, understood), "language": language})
