@@ -191,7 +191,7 @@ def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match
     """`digits`: whether the text has any (no price, year, size or card date without one); `opener`:
     OPENER_RE's match at the start of the text (read() asks once)."""
     found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)] if digits else []
-    service_ends = [end for _s, end, _v in said.get("service", ())]
+    services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
@@ -200,7 +200,8 @@ def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match
     if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
         notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
         found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
-    found += [Attribute(start, end, "movement", value) for start, end, value in said.get("movement", ())]
+    if "movement" in said:
+        found += [Attribute(start, end, "movement", value) for start, end, value in said["movement"]]
     if "box_papers" in said:
         found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
@@ -218,7 +219,7 @@ def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()) or any(
                 m.start() - 14 <= end <= m.start() and not DIGIT_OR_LINE_RE.search(text, end, m.start())
-                for end in service_ends):                    # "révisée 2022", "serviced by Rolex 2021"
+                for _s, end, _v in services):                # "révisée 2022", "serviced by Rolex 2021"
             continue
         found.append(Attribute(m.start(), m.end(), "year", year))
     for m in SIZE_RE.finditer(text):
@@ -448,9 +449,9 @@ class Section:
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
-                  whole: list[int], accessories: list[int]) -> list[tuple[Watch, dict, "Section"]]:
-    """The listings of a message with what each one says; `whole`: where the words that speak for
-    the whole message ("tout en", "all") end; `accessories`: where strap/bracelet words start."""
+                  whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
+    """The listings of a message with what each one says; `whole`: the words that speak for the
+    whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
     lines = [m.span() for m in LINE_RE.finditer(text)]
     message = Facts()
     grouped = []                                    # (line span, watches)
@@ -520,7 +521,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
     facts = [Facts() for _ in watches]
     for attr in line_attrs:
         if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
-                         for end in whole):
+                         for _s, end, _v in whole):
             message.add(attr, text, line_end)       # "all full set", "tout en TBE"
             continue
         index = 0 if len(bounds) == 1 else next(k for k, bound in enumerate(bounds) if attr.start < bound)
@@ -576,10 +577,12 @@ def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
 
 
 def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes,
-                      accessories: list[int]) -> bool:
+                      accessories: list[tuple]) -> bool:
     """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale. (A question
-    about a strap for a watch is about that watch.) `accessories`: where such words start."""
-    here = [at for at in accessories if start <= at < end]
+    about a strap for a watch is about that watch.) `accessories`: such words (scan_words' triples)."""
+    if not accessories:
+        return False
+    here = [at for at, _e, _v in accessories if start <= at < end]
     if not here or any(a.reference for a in anchors) or "?" in text[start:end]:
         return False
     for at in here:
@@ -676,7 +679,7 @@ def message_context(said: dict, attributes: list[Attribute], language: str | Non
     return {"currency": currency}                    # (to_listing adds "hong_kong" when a $ asks)
 
 
-def loose_listing(text: str, attributes: list[Attribute], accessories: list[int]) -> list[tuple[Watch, dict, Section]]:
+def loose_listing(text: str, attributes: list[Attribute], accessories: list[tuple]) -> list[tuple[Watch, dict, Section]]:
     """A watch described without a maker ("Vintage 36mm NH35 Automatic Diving Watch")."""
     facts = Facts()
     for attr in attributes:
@@ -720,13 +723,13 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     return None
 
 
-def message_type(text: str, listings: list[Listing], intents: list[tuple[int, str]],
+def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
                  language: str | None, opener: re.Match | None, priced_at: int | None = None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
     asking price of a listing starts."""
     priced = any(l.price is not None for l in listings)
-    said = {kind for _at, kind in intents}
+    said = {kind for _at, _end, kind in intents}
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -736,7 +739,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, st
         if kind == "trade" and FOR_SALE_RE.search(opener.group()):   # WTS/WTT, FT/FS
             return ("sale" if priced else "trade"), True
         return kind, True
-    offers = [(at, kind) for at, kind in intents if kind in ("wanted", "trade", "sale")]
+    offers = [(at, kind) for at, _end, kind in intents if kind in ("wanted", "trade", "sale")]
     if offers:
         at, kind = min(offers)
         if kind != "wanted" and {"trade", "sale"} <= said:   # "vends ou échange": the price decides
@@ -791,15 +794,14 @@ def read(text: str) -> Extraction:
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm, opener)
     context = message_context(said, attributes, language)
-    whole = [end for _s, end, _v in said.get("whole", ())]
-    accessories = [start for start, _e, _v in said.get("accessory", ())]
+    whole, accessories = said.get("whole", ()), said.get("accessory", ())
     found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
     if not found:
         found = loose_listing(norm, attributes, accessories)
     mentions = anchors + attributes
     listings = [to_listing(norm, w, facts, section, context, span_map, mentions) for w, facts, section in found]
     priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
-    kind, typed = message_type(norm, listings, [(start, value) for start, _e, value in said.get("intent", ())],
+    kind, typed = message_type(norm, listings, said.get("intent", ()),
                                language, opener, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)

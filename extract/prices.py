@@ -206,9 +206,9 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
         for start, end, facts in price_lexicon().scan(text):
             for kind, value in facts:
                 said.setdefault(kind, []).append((start, end, value))
-    currency_at = {end: (start, code) for start, end, code in said.get("currency", ())}
-    cue_at = {end: (start, cue) for start, end, cue in said.get("price_cue", ())}
-    not_asking = [end for _s, end, _v in said.get("not_asking", ())]
+    currency_at = {end: (start, code) for start, end, code in said["currency"]} if "currency" in said else {}
+    cue_at = {end: (start, cue) for start, end, cue in said["price_cue"]} if "price_cue" in said else {}
+    not_asking = said.get("not_asking", ())
     numbers, taken = [], 0
     for m in NUMBER_RE.finditer(text):
         candidate = read_number(text, m, taken, currency_at, cue_at)
@@ -236,6 +236,7 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
         asking = not (
             i in in_range or i in replaced
             or (struck and any(s <= c.start < e for s, e in struck))
-            or (not_asking and any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start) for e in not_asking)))
+            or (not_asking and any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start)
+                                   for _s, e, _v in not_asking)))
         found.append(PriceMatch(c.start, c.end, c.amount, c.currency, bare, asking))
     return found
