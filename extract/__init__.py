@@ -57,9 +57,15 @@ def built(cls, values: dict):
     return made
 
 
+_read = None            # extract.parse.read once imported (a from-import statement at every call costs)
+
+
 def extract(text: str) -> Extraction:
     """Read one message the way a dealer does (extract/parse.py has the flow)."""
+    global _read
     if not isinstance(text, str):
         raise TypeError(f"extract() reads a message's text (str), not {type(text).__name__}")
-    from extract import parse   # at first use: importing it compiles the vocabulary (~0.2 s), which a
-    return parse.read(text)     # server's start and first webhook ack need not wait for
+    if _read is None:
+        from extract import parse   # at first use: importing it compiles the vocabulary (~0.2 s), which a
+        _read = parse.read          # server's start and first webhook ack need not wait for
+    return _read(text)
