@@ -12,7 +12,9 @@ p50/p99 latency counted from each request's due time, once the backlog of the cl
 (its drain time is printed): the steady state at that rate. Goals: whatsrag >= 1.5x FastAPI's requests/s,
 p99 <= 5 ms at 1,000/s. Two whatsrag rows: "ack path" is its server alone (the same work as FastAPI's:
 verify, commit, 200); "as shipped" is `python whatsrag.py`, whose worker process also extracts, embeds
-and stores every acknowledged message on the same cores meanwhile, work FastAPI's row does not do.
+and stores every acknowledged message on the same cores meanwhile, work FastAPI's row does not do. A last
+row, a no-op server (bench/noop_server.py: uvloop, answering at once), gives the floor under every latency:
+the client's and the kernel's share.
 
     bash bench/setup.sh && python bench/bench_ack.py [--seconds 10] [--rate 1000] [--rate-seconds 10]
 """
@@ -37,6 +39,16 @@ def drain(server, timeout=600.0) -> float:
     return time.monotonic() - started
 
 
+def paced_latencies(server, bodies, args):
+    """(ok, sent, p50, p99, max) of the open-loop run at args.rate."""
+    requests = [loadgen.signed_request(bodies[i % len(bodies)], servers.SECRET)
+                for i in range(int(args.rate * args.rate_seconds))]
+    outcomes = loadgen.paced("127.0.0.1", server.port, requests, args.rate, connections=64)
+    latencies = [o.latency_s * 1000 for o in outcomes if o.status == 200]
+    return (len(latencies), len(outcomes), loadgen.percentile(latencies, 50),
+            loadgen.percentile(latencies, 99), loadgen.percentile(latencies, 100))
+
+
 def measure(server, bodies, args, processes):
     url = f"http://127.0.0.1:{server.port}"
     loadgen.run_wrk(url, bodies, servers.SECRET, 16, 2)              # warm-up, not counted
@@ -47,12 +59,7 @@ def measure(server, bodies, args, processes):
         row[f"c{concurrency}"] = result
         row[f"cpu{concurrency}"] = (server.cpu_seconds() - cpu) / max(result.requests, 1) * 1e6
     row["drain_s"] = drain(server) if processes else 0.0
-    requests = [loadgen.signed_request(bodies[i % len(bodies)], servers.SECRET)
-                for i in range(int(args.rate * args.rate_seconds))]
-    outcomes = loadgen.paced("127.0.0.1", server.port, requests, args.rate, connections=64)
-    latencies = [o.latency_s * 1000 for o in outcomes if o.status == 200]
-    row["paced"] = (len(latencies), len(outcomes), loadgen.percentile(latencies, 50),
-                    loadgen.percentile(latencies, 99), loadgen.percentile(latencies, 100))
+    row["paced"] = paced_latencies(server, bodies, args)
     return row
 
 
@@ -82,6 +89,8 @@ def main():
             finally:
                 server.stop()
         time.sleep(1)
+    with tempfile.TemporaryDirectory() as tmp, servers.noop_server(servers.free_port(), Path(tmp) / "log") as noop:
+        floor = paced_latencies(noop, bodies, args)
     print(f"{'server':26} {'req/s c16':>10} {'req/s c64':>10} {'CPU us/req':>10} {'non-2xx':>8} "
           f"{'p50 ms':>8} {'p99 ms':>8} {'max ms':>8} {'ok/sent':>12} {'drain s':>8}   (open loop at {args.rate:g}/s; "
           f"drain: the backlog processed before it)")
@@ -90,6 +99,9 @@ def main():
         errors = row["c16"].non2xx + row["c64"].non2xx + row["c16"].socket_errors + row["c64"].socket_errors
         print(f"{name:26} {row['c16'].rps:10.0f} {row['c64'].rps:10.0f} {row['cpu16']:5.0f}/{row['cpu64']:<4.0f} {errors:8d} "
               f"{p50:8.2f} {p99:8.2f} {worst:8.2f} {ok:>6}/{sent:<6} {row['drain_s']:8.1f}")
+    ok, sent, p50, p99, worst = floor
+    print(f"{'no-op server (the floor)':26} {'':>10} {'':>10} {'':>10} {'':>8} {p50:8.2f} {p99:8.2f} {worst:8.2f} "
+          f"{ok:>6}/{sent:<6}   (answers at once: the client's and the kernel's share of every p50/p99 above)")
     best = max((r for n, r in results.items() if n.startswith("fastapi")), key=lambda r: r["c64"].rps + r["c16"].rps)
     for name in ("whatsrag ack path", "whatsrag as shipped"):
         ours = results[name]

@@ -6,6 +6,7 @@
                                       .rss_kb() (the process and its children, a worker process included)
     whatsrag(db, port, log, **env)    `python whatsrag.py` (or `python -m whatsrag`) on loopback, its own SQLite
     fastapi_baseline(db, port, ...)   bench/fastapi_baseline.py in the benchmark venv
+    noop_server(port, log)            bench/noop_server.py (answers at once, no work) in the benchmark venv
 """
 import http.client
 import json
@@ -150,9 +151,18 @@ def whatsrag_ack_only(db, port, log_path, secret=SECRET):
                             PYTHONPATH=str(ROOT)), port, log_path)
 
 
-def fastapi_baseline(db, port, log_path, commit="inline", secret=SECRET):
+def noop_server(port, log_path):
+    return Server([str(benchmark_python()), str(ROOT / "bench" / "noop_server.py"), "--port", str(port)],
+                  clean_env(), port, log_path)
+
+
+def benchmark_python():
     if not BENCH_PYTHON.exists():
         raise SystemExit("the benchmark venv is missing: run bench/setup.sh")
-    return Server([str(BENCH_PYTHON), str(ROOT / "bench" / "fastapi_baseline.py"), "--port", str(port),
+    return BENCH_PYTHON
+
+
+def fastapi_baseline(db, port, log_path, commit="inline", secret=SECRET):
+    return Server([str(benchmark_python()), str(ROOT / "bench" / "fastapi_baseline.py"), "--port", str(port),
                    "--db", str(db), "--commit", commit],
                   clean_env(WHATSAPP_APP_SECRET=secret), port, log_path)
