@@ -1612,7 +1612,10 @@ class BodyReader:
 
     def read(self, size: int = -1) -> bytes:
         size = self.remaining if size is None or size < 0 else min(size, self.remaining)
-        data = self._stream.read(size) if size else b""
+        try:
+            data = self._stream.read(size) if size else b""
+        except OSError:             # reset or timed out mid-body: a body cut short (400), not a failure (500)
+            data = b""
         self.remaining -= len(data)
         return data
 
@@ -1636,15 +1639,17 @@ class RequestHandler(BaseHTTPRequestHandler):
 
     def handle(self):
         self.close_connection = False
-        while not self.close_connection:
-            self.handle_one_request()
+        try:
+            while not self.close_connection:
+                self.handle_one_request()
+        except OSError as exc:      # the client left, timed out, or was cut by the deadline watchdog
+            log.debug("connection closed: %s", type(exc).__name__)
 
     def handle_one_request(self):
         self.server.deadlines.arm(self.connection, self.server.request_timeout)
-        try:
+        self.raw_requestline = self.rfile.readline(LINE_BYTES + 1)
+        if self.raw_requestline in (b"\r\n", b"\n"):    # RFC 9112 2.2: an empty line before a request is skipped
             self.raw_requestline = self.rfile.readline(LINE_BYTES + 1)
-        except OSError:
-            self.raw_requestline = b""
         if not self.raw_requestline or len(self.raw_requestline) > LINE_BYTES:
             self.close_connection = True
             return

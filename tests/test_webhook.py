@@ -2,6 +2,7 @@
 through the real server; verification, signatures, limits and malformed bodies."""
 import http.client
 import json
+import logging
 import socket
 import threading
 import time
@@ -231,6 +232,7 @@ WIRE = [
         b"Content-Length:", b"CONTENT-length:"), b"HTTP/1.1 200 ", False),
     ("a repeated field's values joined", signed_head(b"X-Hub-Signature-256: sha256=00"), b"HTTP/1.1 403 ", False),
     ("lines ending in a bare LF", signed_head(eol=b"\n"), b"HTTP/1.1 200 ", False),
+    ("an empty line before the request", b"\r\n" + signed_head(), b"HTTP/1.1 200 ", False),
     ("Connection: close", signed_head(b"Connection: close"), b"HTTP/1.1 200 ", True),
     ("HTTP/1.0 keep-alive", b"GET /health HTTP/1.0\r\nConnection: keep-alive\r\n\r\n", b"HTTP/1.1 200 ", False),
     ("a leading // folded", b"GET //health HTTP/1.1\r\nHost: x\r\n\r\n", b"HTTP/1.1 200 ", False),
@@ -261,6 +263,26 @@ def test_request_line_and_header_fields_over_the_wire(live_server, raw, status, 
     assert reply.startswith(status), reply[:200]
     # a closed connection answers nothing more; one kept in step answers the second request too
     assert (reply.count(b"HTTP/1.1 200 OK\r\n") - status.startswith(b"HTTP/1.1 200")) == (0 if closes else 1), reply
+
+
+def test_a_client_that_leaves_mid_request_costs_no_traceback(live_server, capfd, caplog):
+    """socketserver prints the traceback of any exception a handler lets out; a client that goes away or
+    is cut by the deadline is ordinary, and answers nothing."""
+    server = live_server(request_timeout=0.5)
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\n")           # the header block never ends
+        assert sock.recv(65536) == b""                                  # cut at the deadline
+    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, b"\x01\x00\x00\x00\x00\x00\x00\x00")
+        sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 100\r\n\r\n{")
+    # closed with a reset (linger 0) mid-body; the server is still whole
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/health")
+    assert conn.getresponse().status == 200
+    conn.close()
+    time.sleep(0.3)
+    assert "Traceback" not in capfd.readouterr().err
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING]     # no "POST /webhook failed"
 
 
 # ---------------------------------------------------------------------------------------------
