@@ -505,8 +505,10 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
 def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute], start: int, end: int) -> bool:
     """A line that names the watch of the line before again, with no reference or price of its own
     ("Vends ma Speedy Pro 2019" / "La Speedmaster est full set"), goes on describing it."""
+    if len(watches) != 1 or not grouped:
+        return False                                 # (most messages: one line, nothing before it)
     before = next((ws for _span, ws in reversed(grouped) if ws), None)
-    if len(watches) != 1 or not before or len(before) != 1 or watches[0].first("reference") or \
+    if not before or len(before) != 1 or watches[0].first("reference") or \
             any(a.explicit for a in watches[0].anchors) or any(
                 a.field in ("price", "year", "size_mm", "bare_size") and start <= a.start < end
                 for a in attributes):
@@ -656,11 +658,13 @@ def pick_model(w: Watch) -> str | None:
     """The written model names, joined when they differ ("Seamaster Planet Ocean"); a reference's
     family when it says more ("GMT" written, 126710BLRO read: GMT-Master II)."""
     names: list[str] = []
+    from_reference = None
     for a in w.anchors:
-        if a.model and not a.reference and not any(compatible_models(a.model, n) for n in names):
+        if a.reference:
+            from_reference = from_reference or a.model
+        elif a.model and not (names and any(compatible_models(a.model, n) for n in names)):
             names.append(a.model)
     written = " ".join(names) or None
-    from_reference = next((a.model for a in w.anchors if a.reference and a.model), None)
     if written and from_reference:
         key, ref_key = family_key(written), family_key(from_reference)
         if key in ref_key or ref_key in key and key.replace(ref_key, "", 1) in GENERATIONS:
