@@ -3,8 +3,8 @@
 One SQLite file in WAL mode. An append commits with synchronous=FULL: the body is on disk (WAL fsynced)
 before the webhook answers 200. Concurrent appends share one commit (group commit: one waiting request
 writes the whole queue in one INSERT, the others wait for it), so many concurrent deliveries cost one
-fsync. The WAL is checkpointed by a thread of its own, never inside an append's commit (appends wait
-for one only when a saturating load kept the WAL from being started over: see Checkpointer).
+fsync. The WAL is checkpointed by a thread of its own, never inside an append's commit; appends wait a
+millisecond or two once a second while it starts the WAL over (see Checkpointer).
 Claims, completions and failures commit with synchronous=NORMAL (atomic, no fsync of their own; the next
 FULL commit syncs them too): losing one to a power cut only makes a body pending again, and since seen
 ids and counters roll back with it, processing it again counts nothing twice.
@@ -489,20 +489,17 @@ class Journal:
 
 
 class Checkpointer:
-    """A thread copying the WAL into the database file, on a connection of its own, at most once every
-    `pause` seconds while appends come. Each round repeats PASSIVE checkpoints (they never block a writer)
-    until one finds no frame appended since the one before: the WAL is then wholly copied and the next
-    commit starts it over from its beginning. A single pass under a steady stream of appends always left
-    the newest frames behind, so the WAL was never started over and grew without end (388 MB after
-    30,000 acks at 1,000/s). Under appends back to back (a saturating load) the passes may never catch
-    up; a WAL past `restart_frames` is then started over by a RESTART checkpoint taken under `writers`, the
-    journal's own lock: appends wait the few milliseconds it takes to copy what the passes left (SQLite's
-    busy handler, sleeping between its tries, never found the write lock free)."""
+    """A thread copying the WAL into the database file, on a connection of its own, once every `pause`
+    seconds while appends come. A PASSIVE checkpoint copies the bulk without blocking anyone; then a
+    RESTART one, under `writers` (the journal's own lock), copies what appends added meanwhile and starts
+    the WAL over, so its file is reused rather than extended: appends wait a millisecond or two, once a
+    round. Without the restart, checkpoints under steady appends always left the newest frames behind,
+    the WAL was never started over and grew without end (388 MB after 30,000 acks at 1,000/s), and every
+    commit's fsync paid for extending the file. The RESTART gives up at once if another process (the
+    worker) holds the write lock or reads an older snapshot: the next round tries again."""
 
-    def __init__(self, path: str, writers=contextlib.nullcontext(), pause: float = 0.1, passes: int = 8,
-                 restart_frames: int = 4096):
-        self.path, self.writers, self.pause, self.passes = path, writers, pause, passes
-        self.restart_frames = restart_frames
+    def __init__(self, path: str, writers=contextlib.nullcontext(), pause: float = 1.0):
+        self.path, self.writers, self.pause = path, writers, pause
         self._due = threading.Event()
         self._stopping = threading.Event()
         self._thread = threading.Thread(target=self._run, name="whatsrag-checkpoint", daemon=True)
@@ -512,8 +509,12 @@ class Checkpointer:
     def written(self):
         self._due.set()
 
+    def connect(self) -> sqlite3.Connection:
+        """The checkpoints' connection: no busy wait, the lock held meanwhile would hold every append."""
+        return sqlite3.connect(self.path, isolation_level=None, check_same_thread=False, timeout=0)
+
     def _run(self):
-        db = sqlite3.connect(self.path, isolation_level=None, check_same_thread=False)
+        db = self.connect()
         try:
             while self._due.wait() and not self._stopping.is_set():
                 self._due.clear()
@@ -521,24 +522,16 @@ class Checkpointer:
                     self.checkpoint(db)
                 except sqlite3.Error as exc:        # the next round copies what this one could not
                     log.warning("journal checkpoint failed: %s", exc)
-                self._stopping.wait(self.pause)     # each round ends in an fsync of the database file
+                self._stopping.wait(self.pause)
         finally:
             db.close()
 
-    def checkpoint(self, db: sqlite3.Connection) -> str:
-        """One round: "copied" (the WAL wholly copied), "restarted" or "behind" (frames are left, kept by a
-        reader's older snapshot or appended during the last pass)."""
-        frames_before = None
-        for _ in range(self.passes):
-            _, frames, copied = db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()[0]
-            if frames == frames_before and copied == frames:
-                return "copied"
-            frames_before = frames
-        if frames > self.restart_frames:
-            with self.writers:
-                busy, _, _ = db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
-            return "behind" if busy else "restarted"
-        return "behind"
+    def checkpoint(self, db: sqlite3.Connection) -> bool:
+        """One round; whether the WAL was started over."""
+        db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchall()
+        with self.writers:
+            busy, _, _ = db.execute("PRAGMA wal_checkpoint(RESTART)").fetchall()[0]
+        return not busy
 
     def stop(self):
         self._stopping.set()

@@ -126,10 +126,11 @@ def test_appends_leave_the_wal_checkpoints_to_a_thread_of_their_own(tmp_path):
 
 
 def test_the_wal_stays_bounded_under_a_steady_stream_of_appends(tmp_path):
-    """A checkpoint round repeats its passes until the WAL is wholly copied, so the next commit starts
-    it over, and one the passes cannot catch up with is started over past Checkpointer.restart_frames.
-    One pass per round left the newest frames behind and the WAL grew without end."""
+    """Each checkpoint round ends in a RESTART that starts the WAL over; PASSIVE checkpoints alone left the
+    newest frames behind under steady appends, and the WAL grew without end."""
     journal = Journal(str(tmp_path / "j.db"))
+    journal._start_checkpointer()
+    journal._checkpointer.pause = 0.1
     body = b'{"pad": "%s"}' % (b"x" * 50_000)
 
     def append_steadily():
@@ -147,18 +148,32 @@ def test_the_wal_stays_bounded_under_a_steady_stream_of_appends(tmp_path):
     journal.close()
 
 
-@pytest.mark.parametrize("passes,restart_frames,outcome", [
-    (2, 0, "copied"),           # the second pass found nothing new: all copied, the next commit starts over
-    (1, 0, "restarted"),        # one pass never knows it caught up: over the limit, a RESTART
-    (1, 10**9, "behind")])      # under it, left for the next round
-def test_a_checkpoint_round_says_what_it_did(tmp_path, passes, restart_frames, outcome):
+def wal_frames(db) -> int:
+    return db.execute("PRAGMA wal_checkpoint(PASSIVE)").fetchone()[1]
+
+
+def test_a_checkpoint_round_starts_the_wal_over_unless_a_reader_holds_it(tmp_path):
     journal = Journal(str(tmp_path / "j.db"))
     for _ in range(20):
         journal.append(b'{"n": 1}')
-    checkpointer = Checkpointer("", passes=passes, restart_frames=restart_frames)  # "": no thread started
-    db = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
-    assert checkpointer.checkpoint(db) == outcome
-    db.close()
+    checkpointer = Checkpointer(str(tmp_path / "j.db"))
+    checkpointer.stop()                                 # rounds run by hand here
+    db = checkpointer.connect()
+    assert checkpointer.checkpoint(db) is True
+    journal.append(b'{"n": 2}')
+    assert wal_frames(db) <= 4                          # one commit's frames: the WAL started over
+    reader = sqlite3.connect(tmp_path / "j.db", isolation_level=None)
+    reader.execute("BEGIN")
+    reader.execute("SELECT count(*) FROM bodies").fetchall()       # another process's older snapshot
+    for _ in range(5):
+        journal.append(b'{"n": 3}')
+    started = time.monotonic()
+    assert checkpointer.checkpoint(db) is False         # given up at once: appends are held meanwhile
+    assert time.monotonic() - started < 1.0
+    reader.execute("COMMIT")
+    assert checkpointer.checkpoint(db) is True
+    for connection in (reader, db):
+        connection.close()
     journal.close()
 
 
