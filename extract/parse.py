@@ -235,8 +235,8 @@ def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tu
     prices = [a.value for a in attributes if a.field == "price" and a.value.currency]
     bare = [a.value for a in attributes if a.field == "price" and a.value.bare]
     anchors = [a for a in anchors if not (a.reference and (
-        any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
-        or any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
+        prices and any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
+        or bare and any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
                and trailing_round(text, p, line_end(text, a.start)) for p in bare)))]
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
@@ -674,10 +674,13 @@ def pick_model(w: Watch) -> str | None:
 
 def message_context(said: dict, attributes: list[Attribute], language: str | None) -> dict:
     """Currency for prices written without one: the message's own, else EUR in French."""
-    currency = next((a.value.currency for a in attributes if a.field == "price" and a.value.currency
-                     and a.value.asking), None)
-    if currency is None:                             # "all prices USD", "Rolex勞力士（HKD）", "Prix en euros"
-        currency = next((code for _s, _e, code in said.get("currency", ()) if code != "$"), None)
+    currency = None
+    for a in attributes:                             # the first asking price that writes its currency
+        if a.field == "price" and a.value.currency and a.value.asking:
+            currency = a.value.currency
+            break
+    if currency is None and "currency" in said:      # "all prices USD", "Rolex勞力士（HKD）", "Prix en euros"
+        currency = next((code for _s, _e, code in said["currency"] if code != "$"), None)
     if currency is None and language == "fr":
         currency = "EUR"
     return {"currency": currency}                    # (to_listing adds "hong_kong" when a $ asks)
