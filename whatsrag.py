@@ -970,6 +970,9 @@ def stats_report(journal: Journal, db_path=None) -> dict:
     }
 
 
+EXTRACTOR_PROBE = "Rolex Submariner 9000€"
+
+
 def _check(probe: Callable[[], tuple[bool, str]]) -> tuple[bool, str]:
     try:
         return probe()
@@ -987,9 +990,10 @@ def health(service: Service) -> Response:
         log.error("health: the journal cannot be written: %s", exc)
         journal_ok = False
     store_ok, _ = _check(service.store.health)
-    # While serve warms the extractor up: "loading", not a wait of ~0.2 s for its import inside a probe.
-    extractor_ok = ("loading" if EXTRACTOR_WARMUP.is_alive() else
-                    _check(lambda: (isinstance(extract(EXTRACTOR_PROBE), Extraction), ""))[0])
+    # serve's process loads the extractor (~0.2 s of CPU, ~3 MB) for its first search or question only;
+    # the worker process reads messages with its own. Until then there is nothing here to probe.
+    extractor_ok = (_check(lambda: (isinstance(extract(EXTRACTOR_PROBE), Extraction), ""))[0]
+                    if "extract.parse" in sys.modules else "not loaded")
     workers_ok = service.pool is None or service.pool.healthy()
     checks = {
         "webhook": journal_ok,
@@ -1764,11 +1768,6 @@ def setup_logging(level: str = "INFO"):
     logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
 
 
-# The extractor's vocabulary compiles (~0.2 s) in this thread once serve listens: /health and acks need
-# not wait for it (/health says "loading" meanwhile).
-EXTRACTOR_PROBE = "Rolex Submariner 9000€"
-EXTRACTOR_WARMUP = threading.Thread(target=extract, args=(EXTRACTOR_PROBE,), name="whatsrag-warm", daemon=True)
-
 class WorkerProcess:
     """`serve`'s pipeline in a process of its own (`whatsrag.py work`, claiming from the shared journal
     with leases, as import --jobs' helpers do), so extraction's CPU never holds the GIL an ack waits for.
@@ -1889,8 +1888,6 @@ def cli_serve(args) -> int:
     stop = lambda *_: threading.Thread(target=server.shutdown, daemon=True).start()   # noqa: E731
     signal.signal(signal.SIGTERM, stop)
     log.info("serving on http://%s:%d", config.host, server.server_port)
-    if EXTRACTOR_WARMUP.ident is None:      # a thread starts once: a second serve in one process skips it
-        EXTRACTOR_WARMUP.start()
     try:
         server.serve_forever()
     except KeyboardInterrupt:

@@ -1,6 +1,7 @@
 """serve's worker process runs while there is work: none while idle, started by a webhook, gone again
 after WHATSRAG_WORKER_IDLE seconds with nothing unfinished, started again by the next webhook; one
 that dies is replaced. Real `python whatsrag.py` processes on a loopback port."""
+import http.client
 import os
 import signal
 import subprocess
@@ -72,3 +73,19 @@ def test_a_wake_up_never_fails_the_ack_that_sends_it(tmp_path):
     closed.stdin.close()                                # another ack thread replaced this worker meanwhile
     assert whatsrag.WorkerProcess._nudge(closed) is False
     closed.wait()
+
+
+def test_the_server_loads_the_extractor_for_its_first_search_only(tmp_path):
+    """The worker process reads the messages; serve's own process needs the extractor (~0.2 s of CPU at
+    its start, ~3 MB) only to read a search query, so it loads it then, and /health says which."""
+    with servers.whatsrag(str(tmp_path / "w.db"), servers.free_port(), tmp_path / "log") as server:
+        post(server, 1)
+        assert wait_for(lambda: processed(server) == 1), server.log_tail()
+        assert servers.health(server.port)["components"]["watch_extractor"] == "not loaded"
+        before = servers.vm_rss_kb(server.process.pid)
+        conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=30)
+        conn.request("GET", "/search?q=rolex+submariner+sous+15k")
+        assert conn.getresponse().status == 200
+        conn.close()
+        assert servers.health(server.port)["components"]["watch_extractor"] == "healthy"
+        assert servers.vm_rss_kb(server.process.pid) > before + 1024     # its tables were not there before
