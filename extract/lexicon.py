@@ -8,6 +8,7 @@ of only the alternatives that can start with the three characters found there ("
 ask for them (a few hundred make up most messages), and plain phrases are read without re's
 parser, so importing costs little more than building the tables.
 """
+import functools
 import itertools
 import re
 import re._constants as sre
@@ -94,6 +95,41 @@ def first_chars(pattern: str, flags: int) -> set:
 def bounded(phrase: str) -> str:
     """A phrase between Latin-letter boundaries (see vocab.LB)."""
     return f"{LB}(?:{phrase}){RB}"
+
+
+def matched_chars(chars: str, flags: int) -> list[str]:
+    """Every character the set [chars] matches under `flags` (under re.IGNORECASE "k" also matches "K"
+    and the Kelvin sign). Case folding keeps characters outside the Basic Multilingual Plane outside
+    it: the BMP is searched and the set's own other characters added (a test compares every character)."""
+    if not chars:
+        return []
+    return re.findall(f"[{chars}]", _bmp(), flags) + [ch for ch in chars if ord(ch) > 0xFFFF]
+
+
+@functools.cache
+def _bmp() -> str:
+    return "".join(map(chr, range(0x10000)))
+
+
+def char_set(chars) -> str:
+    return "[" + "".join(map(re.escape, chars)) + "]"
+
+
+def _starts(letters: str, others: str, flags: int) -> re.Pattern:
+    """Where a phrase may start: one of its first characters, a letter only with no Latin letter before
+    it. The first character comes first, in a case-sensitive set, so that re skips in C to the next
+    position that has one; under re.IGNORECASE, or behind a look-behind, it runs the pattern at each."""
+    starters = matched_chars(letters + others, flags)
+    if not starters:
+        return re.compile("(?!)")
+    other = set(matched_chars(others, flags))        # (a character of both sets starts a phrase anywhere)
+    word_letters = [ch for ch in matched_chars(letters, flags) if ch not in other]
+    if not word_letters:
+        return re.compile(char_set(starters))
+    return re.compile(rf"""
+        {char_set(starters)}                           # a character a phrase can start with ...
+        (?<! {char_set(matched_chars(LATIN, flags))} {char_set(word_letters)} )   # ... but no letter after a Latin one
+    """, re.VERBOSE)
 
 
 # ── One regex for the alternatives of a head ─────────────────────────────────────────
@@ -212,9 +248,7 @@ class Lexicon:
         letters = "".join(sorted(re.escape(c) for c in first if re.match(f"[{LATIN}]", c)))
         others = "".join(sorted(re.escape(c) for c in first if not re.match(f"[{LATIN}]", c)))
         self.word_start = re.compile(f"[{letters}]", flags) if letters else None
-        parts = [f"(?<![{LATIN}])[{letters}]"] if letters else []   # a word starts with a letter
-        parts += [f"[{others}]"] if others else []
-        self.starts = re.compile("|".join(parts) or "(?!)", flags)
+        self.starts = _starts(letters, others, flags)
 
     def _alternatives(self, key: str) -> list[int]:
         """The alternatives that can start with `key` (up to WIDTH characters), in table order."""

@@ -17,6 +17,7 @@ import pytest
 
 from extract import LISTING_FIELDS, MESSAGE_TYPES, Extraction, Listing, built, extract
 from extract import lexicon, parse, prices, rates
+from extract.vocab import LATIN
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 FR_DEV = os.path.join(ROOT, "tests", "data", "fr-dev.jsonl")
@@ -537,6 +538,30 @@ def test_lexicon_reads_where_phrases_start():
     assert scanner.scan("Full set, fullset, full") == [(0, 8, "both"), (19, 23, "hk")]
     with pytest.raises(ValueError):
         lexicon.Lexicon([(r"\w+", None)])
+
+
+EVERY_CHARACTER = "".join(map(chr, range(0x110000)))
+
+
+@pytest.mark.parametrize("chars", [LATIN, "a-zÀÂÄÇ", "kKsSiI", r"789\$\[£¥€二全🆕💰💲", "ÿµß"])
+@pytest.mark.parametrize("flags", [re.IGNORECASE, 0])
+def test_a_written_out_set_matches_what_the_set_matches(chars, flags):
+    """Lexicon finds where phrases start with sets written out case by case: the same characters
+    over the whole of Unicode (the Kelvin sign is a "k", "İ" an "i" under re.IGNORECASE)."""
+    assert sorted(lexicon.matched_chars(chars, flags)) == sorted(re.findall(f"[{chars}]", EVERY_CHARACTER, flags))
+
+
+@pytest.mark.parametrize("scanner", [parse.WORD_LEXICON, prices.price_lexicon()])
+def test_lexicon_stops_where_a_case_insensitive_scan_would(scanner):
+    """Its case-sensitive start finder agrees with the plain one: a first letter of a phrase with no
+    Latin letter before it, or another first character anywhere."""
+    first = {h[0] for h in scanner.by_head} | {h[0].upper() for h in scanner.by_head if len(h[0].upper()) == 1}
+    letters = "".join(re.escape(c) for c in first if re.match(f"[{LATIN}]", c))
+    others = "".join(re.escape(c) for c in first if not re.match(f"[{LATIN}]", c))
+    plain = re.compile(f"(?<![{LATIN}])[{letters}]|[{others}]", re.IGNORECASE)
+    dev = [json.loads(line)["text"] for line in open(FR_DEV, encoding="utf-8")]
+    for text in dev + ["\u212aelvin İstanbul ſale xK\u212a ÀB 💰1 un\u212bngström", EVERY_CHARACTER[:0x3000]]:
+        assert [m.start() for m in scanner.starts.finditer(text)] == [m.start() for m in plain.finditer(text)]
 
 
 # ── The dev sets, scored by the shared scorer's rules ───────────────────────────────
