@@ -92,6 +92,14 @@ def first_chars(pattern: str, flags: int) -> set:
     return {h[0] for h in heads(pattern, flags)}
 
 
+def guarded(pattern: str, flags: int) -> str:
+    """`pattern` behind a look-ahead at the characters it can start with. re tries every alternative of
+    a word list at each position it searches or matches from; one set in a look-ahead turns most
+    positions away at once. (A re.VERBOSE pattern may end in a comment: its group closes on a new line.)"""
+    firsts = "".join(map(re.escape, sorted(first_chars(pattern, flags))))
+    return f"(?=[{firsts}])(?:{pattern}" + ("\n)" if flags & re.VERBOSE else ")")
+
+
 def bounded(phrase: str) -> str:
     """A phrase between Latin-letter boundaries (see vocab.LB)."""
     return f"{LB}(?:{phrase}){RB}"

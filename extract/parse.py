@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from typing import NamedTuple
 
 from extract import Extraction, Listing, built, models, rates, references
-from extract.lexicon import Lexicon, bounded
+from extract.lexicon import Lexicon, bounded, guarded
 from extract.prices import PriceMatch, find_prices, is_round, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
                            BOX_PAPERS, BRAND_ABBREVIATIONS, BRANDS, COLLABORATION_MAKERS, CONDITIONS,
@@ -263,11 +263,11 @@ def line_has_reference_before(text: str, anchors: list[Anchor], anchor: Anchor) 
 
 
 # Separators ------------------------------------------------------------------------
-SEPARATOR_RE = re.compile(rf"""
+SEPARATOR_RE = re.compile(guarded(rf"""
     (?P<exchange> {words(*EXCHANGE_WORDS[:3])} | (?:{"|".join(EXCHANGE_WORDS[3:])}) )
   | (?P<alternative> {words(*ALTERNATIVE_WORDS)} )
   | (?P<list> {words(*LIST_WORDS)} | {LIST_MARKS} )
-""", re.IGNORECASE | re.VERBOSE)
+""", re.IGNORECASE | re.VERBOSE), re.IGNORECASE | re.VERBOSE)
 COLLABORATION_RE = re.compile(r"\A\s*[xX×]\s*\Z")
 MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor x 2"
 
@@ -701,10 +701,10 @@ def loose_listing(text: str, attributes: list[Attribute], accessories: list[tupl
 
 # ── 5. Type, language, confidence ────────────────────────────────────────────────────
 LEAD = r"\A[\W_]*?"                                   # emojis, brackets, bullets before the first word
-OPENER_RE = re.compile(LEAD + "(?:" + "|".join(
-    f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()) + ")", re.IGNORECASE)
+OPENER_RE = re.compile(LEAD + guarded("|".join(
+    f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()), re.IGNORECASE), re.IGNORECASE)
 FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener: "WTS/WTT", "FT/FS"
-STOCK_OPENER_RE = re.compile(LEAD + words(*STOCK_OPENERS), re.IGNORECASE)
+STOCK_OPENER_RE = re.compile(LEAD + guarded(words(*STOCK_OPENERS), re.IGNORECASE), re.IGNORECASE)
 WORD_RE = re.compile(r"[a-zà-ÿ][a-zà-ÿ]*(?:'[a-zà-ÿ]+)?")    # a letter first: re skips to the next one
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
 FRENCH_OPENER_RE = re.compile(words("vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",

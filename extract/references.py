@@ -13,6 +13,7 @@ import re
 from typing import NamedTuple
 
 from extract import models
+from extract.lexicon import guarded
 from extract.references_data import (
     CALIBRE_AFTER_WORDS, CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES,
     HAND_PREFIXES, NOT_REFERENCE_PREFIXES, NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS,
@@ -69,17 +70,16 @@ PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREF
 REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
 CURRENCY_SIGNS = "$€£¥"
 
-NOT_AFTER_RE = re.compile(rf"""
-    \ ?                                      # right after the number, a space at most
-    (?: [$€£¥%](?!\ ?\d)                     # a currency sign or percent (not the next price's: `16570 $6,250`)
+NOT_AFTER_RE = re.compile(r"\ ?" + guarded(rf"""   # right after the number, a space at most
+      [$€£¥%](?!\ ?\d)                       # a currency sign or percent (not the next price's: `16570 $6,250`)
       | (?:{_words(NOT_REFERENCE_UNITS)}) (?![^\W_])  # a unit (40 mm, 12 k)
       | (?:{_words(CURRENCY_WORDS)}) (?![^\W_]) (?!\ ?\d)   # a currency word (not the next price's)
       | [,.]\d{{3}}(?!\d)                      # the rest of a price (126,000)
-      | ['’]\d )                             # 12'500
-""", re.VERBOSE | re.IGNORECASE)
+      | ['’]\d                               # 12'500
+""", re.VERBOSE | re.IGNORECASE), re.VERBOSE | re.IGNORECASE)
 
 CALIBRE_AFTER_RE = re.compile(rf"""
-    \s? (?: {_words(CALIBRE_AFTER_WORDS)} )   # `ST1655 Movement`
+    \s? {guarded(_words(CALIBRE_AFTER_WORDS), re.IGNORECASE)}   # `ST1655 Movement`
     (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
 """, re.VERBOSE | re.IGNORECASE)
 

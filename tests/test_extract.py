@@ -564,6 +564,18 @@ def test_lexicon_stops_where_a_case_insensitive_scan_would(scanner):
         assert [m.start() for m in scanner.starts.finditer(text)] == [m.start() for m in plain.finditer(text)]
 
 
+@pytest.mark.parametrize("pattern, flags", [
+    (r"(?<![a-z])(?:ou|or|vs\.?)(?![a-z]) | [,;+&|•\n] | ↔", re.IGNORECASE | re.VERBOSE),
+    (r"[$€£¥%](?!\ ?\d) | (?:mm|k|usd)(?![^\W_]) | ['’]\d   # a comment on the last line", re.I | re.X),
+    ("Vends|cherche|WTS|\\[", re.IGNORECASE)])
+def test_a_guarded_pattern_finds_what_the_pattern_finds(pattern, flags):
+    guarded = re.compile(lexicon.guarded(pattern, flags), flags)
+    plain = re.compile(pattern, flags)
+    dev = [json.loads(line)["text"] for line in open(FR_DEV, encoding="utf-8")]
+    for text in dev + ["Vends ou VS 12'500 €, 40MM ↔ [WTS] Ou\nor"]:
+        assert [m.span() for m in guarded.finditer(text)] == [m.span() for m in plain.finditer(text)]
+
+
 # ── The dev sets, scored by the shared scorer's rules ───────────────────────────────
 def load_scorer():
     """The shared scorer's own functions when it is there, else the same rules written here."""
