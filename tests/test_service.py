@@ -20,7 +20,7 @@ import store as listings
 import whatsrag
 from conftest import (APP_SECRET, VERIFY_TOKEN, WSGIClient, fixture_files, make_config, text_message,
                       wait_until, webhook_body)
-from store.journal import Checkpointer, Journal, LeaseLost, Outcome
+from store.journal import WRITE_ROWS, Checkpointer, Journal, LeaseLost, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SALE = "Vends Rolex Submariner 116610LN full set 2019, 9500€"
@@ -174,6 +174,28 @@ def test_a_checkpoint_round_starts_the_wal_over_unless_a_reader_holds_it(tmp_pat
     assert checkpointer.checkpoint(db) is True
     for connection in (reader, db):
         connection.close()
+    journal.close()
+
+
+def test_a_batch_larger_than_one_transaction_is_claimed_and_finished_whole(tmp_path):
+    """Claims and finishes commit WRITE_ROWS bodies at a time (each transaction holds the write lock every
+    ack needs); the batch still comes back whole and in order, and a key met again in a later
+    transaction of the same batch counts as a repeat, as within one."""
+    journal = Journal(str(tmp_path / "j.db"))
+    count = 2 * WRITE_ROWS + 22
+    for n in range(count):
+        journal.append(b'{"n": %d}' % n)
+    claims = journal.claim_batch(512)
+    assert [c.body_id for c in claims] == list(range(1, count + 1))
+    assert [c.body for c in claims] == [b'{"n": %d}' % n for n in range(count)]
+    assert journal.claim_batch(512) == []               # all of them are claimed
+    outcomes = [[Outcome(f"wamid.{n % (WRITE_ROWS + 5)}", {"messages_received": 1})] for n in range(count)]
+    fresh = journal.finish_all([(claim, found, None) for claim, found in zip(claims, outcomes)])
+    assert len(fresh) == count and all(keys is not None for keys in fresh)
+    assert sum(len(keys) for keys in fresh) == WRITE_ROWS + 5
+    stats = journal.stats()
+    assert stats["messages_received"] == WRITE_ROWS + 5 and stats["duplicates"] == count - WRITE_ROWS - 5
+    assert journal.counts()["done"] == count
     journal.close()
 
 
