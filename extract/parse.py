@@ -41,6 +41,8 @@ KEYCAP_RE = re.compile("[\ufe0f\u20e3]")                             # 4️⃣ =
 
 def normalise(text: str) -> tuple[str, list[int] | None]:
     """Text to read, and (only when keycaps shrank it) each kept char's offset in the original."""
+    if text.isascii():                               # (what it changes is not ASCII; str knows at once)
+        return text, None
     for ch in set(SAME_LENGTH_RE.findall(text)):     # one str.replace per kind found: str.translate
         text = text.replace(ch, SAME_LENGTH[ch])      # looks every character up in a table, slowly
     if "\u20e3" not in text:
@@ -167,8 +169,8 @@ YEAR_RE = re.compile(r"""
 DIGIT_OR_LINE_RE = re.compile(r"[\d\n]")
 DIGIT_RE = re.compile(r"\d")
 LINE_RE = re.compile(r"[^\n]+")
-YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*(?:service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
-                                    r"onwards|minimum|et\s+plus|\+)", re.IGNORECASE)
+YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*" + guarded(r"service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
+                                                     r"onwards|minimum|et\s+plus|\+", re.IGNORECASE), re.IGNORECASE)
 SIZE_RE = re.compile(r"""
     (?P<size> \d (?<![\d.,'#/\-]\d) \d      # 40 / 43,5 / 41.5, not a part of a longer number (X-33,
               (?: [.,] \d{1,2} )? )          # 40-68); a digit first lets re skip to the next digit quickly
@@ -394,7 +396,7 @@ CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 HONG_KONG_RES = tuple(re.compile(marker, re.IGNORECASE | re.MULTILINE) for marker in HONG_KONG_MARKERS)
 WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
-NOT_THE_BRAND_RE = re.compile(words(*NOT_THE_BRAND), re.IGNORECASE)
+NOT_THE_BRAND_RE = re.compile(guarded(words(*NOT_THE_BRAND), re.IGNORECASE), re.IGNORECASE)
 
 
 @dataclass
@@ -452,7 +454,7 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: the words that speak for the
     whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
-    lines = [m.span() for m in LINE_RE.finditer(text)]
+    lines = [m.span() for m in LINE_RE.finditer(text)] if "\n" in text else [(0, len(text))]
     message = Facts()
     grouped = []                                    # (line span, watches)
     for start, end in lines:
@@ -707,10 +709,10 @@ FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener
 STOCK_OPENER_RE = re.compile(LEAD + guarded(words(*STOCK_OPENERS), re.IGNORECASE), re.IGNORECASE)
 WORD_RE = re.compile(r"[a-zà-ÿ][a-zà-ÿ]*(?:'[a-zà-ÿ]+)?")    # a letter first: re skips to the next one
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
-FRENCH_OPENER_RE = re.compile(words("vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo",
-                                    "vendre", "vente", "propose", "d[ée]stockage", "arrivage", "c[èe]de",
-                                    "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse", "liquidation"),
-                              re.IGNORECASE)
+FRENCH_OPENER_RE = re.compile(guarded(words(
+    "vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo", "vendre", "vente",
+    "propose", "d[ée]stockage", "arrivage", "c[èe]de", "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse",
+    "liquidation"), re.IGNORECASE), re.IGNORECASE)
 
 
 def language_of(text: str, opener: re.Match | None) -> str | None:

@@ -42,10 +42,10 @@ DIGITS_RE = re.compile(r"""
 """, re.VERBOSE)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset(LETTERS + "0123456789")
-SPACED_PREFIX_RE = re.compile(r"""
+SPACED_PREFIX_RE = re.compile(guarded(r"""
     (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
     [\ \-] \Z                                # a maker's prefix a space may split from its number
-""", re.VERBOSE | re.IGNORECASE)
+""", re.VERBOSE | re.IGNORECASE), re.VERBOSE | re.IGNORECASE)
 SUFFIX_APART_RE = re.compile(rf"""
     \ (?-i: {_words(sorted({x for x in ROLEX_SUFFIXES if len(x) > 1} | {"ST", "OR", "BA", "BC", "PT", "TI", "CE"}))} )
     (?![A-Za-z0-9])                          # a maker's letters a space keeps from their number (116610 LN)
