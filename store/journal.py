@@ -4,7 +4,7 @@ One SQLite file in WAL mode. An append commits with synchronous=FULL: the body i
 before the webhook answers 200. Concurrent appends share one commit (group commit: one waiting request
 writes the whole queue in one INSERT, the others wait for it), so many concurrent deliveries cost one
 fsync. The WAL is checkpointed by a thread of its own, never inside an append's commit; appends wait a
-millisecond or two once a second while it starts the WAL over (see Checkpointer).
+few milliseconds once a second while it starts the WAL over (see Checkpointer).
 Claims, completions and failures commit with synchronous=NORMAL (atomic, no fsync of their own; the next
 FULL commit syncs them too): losing one to a power cut only makes a body pending again, and since seen
 ids and counters roll back with it, processing it again counts nothing twice.
@@ -526,10 +526,10 @@ class Checkpointer:
     """A thread copying the WAL into the database file, on a connection of its own, once every `pause`
     seconds while appends come. A PASSIVE checkpoint copies the bulk without blocking anyone; then a
     RESTART one, under `writers` (the journal's own lock), copies what appends added meanwhile and starts
-    the WAL over, so its file is reused rather than extended: appends wait a millisecond or two, once a
-    round. Without the restart, checkpoints under steady appends always left the newest frames behind,
-    the WAL was never started over and grew without end (388 MB after 30,000 acks at 1,000/s), and every
-    commit's fsync paid for extending the file. The RESTART gives up at once if another process (the
+    the WAL over, so its file is reused rather than extended: appends wait for it once a round (2.5 ms at
+    the median, measured at 1,000 acks/s). Without the restart, checkpoints under steady appends always
+    left the newest frames behind, the WAL was never started over and grew without end (388 MB after
+    30,000 acks at 1,000/s), and every commit's fsync paid for extending the file. The RESTART gives up at once if another process (the
     worker) holds the write lock or reads an older snapshot: the next round tries again."""
 
     def __init__(self, path: str, writers=contextlib.nullcontext(), pause: float = 1.0):
