@@ -24,7 +24,7 @@ class ModelMatch(NamedTuple):                    # (a tuple: built for every men
 
 
 # ── building the regexes from the tables ─────────────────────────────────────────────────────────────
-_BEFORE = r"(?<![^\W_])"                        # not inside a word
+_SEPARATOR = r"[\W_]"                           # before a name: no letter or digit (a space is put first)
 _BEFORE_FIRST = r"(?<![^\W_].)"                  # after a first character: no letter or digit before it
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 _SEP = r"[\s\-]?"                               # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
@@ -75,8 +75,8 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
         body = _SEP + body if sep is not None else body
         return "(?:" + body + ")?" if ends else body   # where an alias ends: go on if it can, else stop
-    if fold:                                       # lower-case aliases: most letters may start one
-        return _BEFORE + emit(trie)
+    if fold:                                       # lower-case aliases: most letters may start one,
+        return emit(trie)                          # _Scanner reads the separator before them
     # Capitals: the word-start check goes after the first character, so the regex begins with a plain
     # set of first letters and re's scanner skips every other position without entering the pattern.
     return emit(trie, _BEFORE_FIRST)
@@ -117,11 +117,13 @@ def _brand_rows() -> list:
 
 class _Scanner:
     """Finds the aliases of a table in a text: the case-insensitive ones by one trie regex run over the
-    lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second."""
+    lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second.
+    The first regex starts at the separator before a name (the text is read with a space in front):
+    re skips in C to the next such character, where a look-behind first ran at every position."""
 
     def __init__(self, aliases):
         aliases = list(aliases)
-        self.trie = _trie_pattern(a for a, f in aliases if "=" not in f)
+        self.trie = rf"{_SEPARATOR} ( {_trie_pattern(a for a, f in aliases if '=' not in f)} )"
         self.loose = self._compile(self.trie, 0)
         self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
         self._folded = None
@@ -145,7 +147,8 @@ class _Scanner:
         """(start, end) of every alias in `text`, in order, the longest where two start together."""
         lower = text.lower()
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
-        spans = [m.span() for m in loose.finditer(lower if loose is self.loose else text)]
+        spaced = " " + (lower if loose is self.loose else text)
+        spans = [(m.start(1) - 1, m.end() - 1) for m in loose.finditer(spaced)]
         exact = [m.span() for m in self.exact.finditer(text)]
         if not exact:
             return spans                           # one finditer's spans: in order, none overlapping
