@@ -541,7 +541,8 @@ class Checkpointer:
             self._thread.start()
 
     def written(self):
-        self._due.set()
+        if not self._due.is_set():      # set() takes a lock and notifies: at every ack, for nothing
+            self._due.set()
 
     def connect(self) -> sqlite3.Connection:
         """The checkpoints' connection: no busy wait, the lock held meanwhile would hold every append."""
