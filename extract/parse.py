@@ -362,8 +362,8 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
 
 def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
     """Whether anchor `a` starts another watch after `w`, and which of w's last anchors go with it."""
-    ref = w.first("reference")
-    if a.reference and ref and not same_reference(ref, a.reference):
+    ref = w.first("reference") if a.reference else None     # (asked about only for a reference)
+    if ref and not same_reference(ref, a.reference):
         after = [x for x in w.anchors if x.start > max(y.start for y in w.anchors if y.reference)]
         if after and not any(x.reference for x in after):
             return True, after                               # "Day-Date 228239 ... Day-Date 228238"

@@ -238,10 +238,11 @@ def _model_right_before(text: str, start: int, token: str) -> str | None:
 def _context_before(text: str, start: int) -> tuple:
     """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
     chunk = text[max(0, start - 14):start].rstrip(" \t:#°")
-    if chunk[-1:] in CURRENCY_SIGNS and chunk[-1:]:
-        return "", chunk[-1]
-    word = chunk.rsplit(None, 1)[-1] if chunk.strip() else ""
-    return word.lstrip("([{\"'*-•").lower().rstrip("."), ""
+    last = chunk[-1:]
+    if last and last in CURRENCY_SIGNS:
+        return "", last
+    words = chunk.rsplit(None, 1)                    # (none when the chunk is all spaces)
+    return (words[-1].lstrip("([{\"'*-•").lower().rstrip(".") if words else ""), ""
 
 
 def _named(text: str, context: dict) -> set:
