@@ -220,6 +220,8 @@ class PacedConnection(asyncio.Protocol):
         if self.in_flight is not None:
             (index, due), self.in_flight = self.in_flight, None
             self.client.answered(self, index, None, type(exc).__name__ if exc else "closed", due)
+        else:                           # an idle connection the server closed (its keep-alive timeout)
+            self.client.dropped(self)
 
 
 class PacedClient:
@@ -256,6 +258,11 @@ class PacedClient:
             conn.send(*self.queued.popleft())
         else:
             self.idle.append(conn)
+
+    def dropped(self, conn):
+        if conn in self.idle:
+            self.idle.remove(conn)
+            self.opened -= 1
 
     def record(self, index, status, error, due):
         self.outcomes.append(Outcome(index, status, error, self.loop.time() - due))
