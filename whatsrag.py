@@ -1699,10 +1699,11 @@ class RequestHandler(BaseHTTPRequestHandler):
         self.close_connection = (int(version[1]), int(version[2])) < (1, 1)
         if self.path.startswith("//"):      # as http.server: //host/path is an absolute URI to clients
             self.path = "/" + self.path.lstrip("/")
-        self.headers = self.read_fields()
-        if isinstance(self.headers, tuple):
-            self.send_error(*self.headers)
+        fields = self.read_fields()
+        if isinstance(fields, tuple):
+            self.send_error(*fields)
             return False
+        self.headers = fields
         connection = self.headers.get("connection", "").lower()
         if connection in ("close", "keep-alive"):
             self.close_connection = connection == "close"
