@@ -37,7 +37,7 @@ from typing import Callable, Mapping
 from urllib.parse import parse_qs
 
 
-from extract import Extraction, extract
+from extract import Extraction, extract, loaded as extractor_loaded
 import store as listings
 from store import StoredMessage, StoreError
 from store.journal import Journal, JournalError, Outcome
@@ -997,7 +997,7 @@ def health(service: Service) -> Response:
     # serve's process loads the extractor (~0.2 s of CPU, ~3 MB) for its first search or question only;
     # the worker process reads messages with its own. Until then there is nothing here to probe.
     extractor_ok = (_check(lambda: (isinstance(extract(EXTRACTOR_PROBE), Extraction), ""))[0]
-                    if "extract.parse" in sys.modules else "not loaded")
+                    if extractor_loaded() else "not loaded")
     workers_ok = service.pool is None or service.pool.healthy()
     checks = {
         "webhook": journal_ok,
