@@ -8,8 +8,14 @@ the commit in progress before its own: this is the floor under bench_ack's laten
 import argparse
 import os
 import sqlite3
+import sys
 import tempfile
 import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bench.loadgen import percentile  # noqa: E402
 
 
 def main():
@@ -29,11 +35,10 @@ def main():
             latencies.append((time.perf_counter() - started) * 1000)
             time.sleep(0.001)                                               # about 1,000 commits a second
         db.close()
-    latencies.sort()
-    pick = lambda p: latencies[min(len(latencies) - 1, int(len(latencies) * p / 100))]    # noqa: E731
     print(f"# {args.commits} single-row commits (1 KB, WAL, synchronous=FULL) in {os.path.abspath(args.dir)}; "
           f"load average {os.getloadavg()[0]:.2f}")
-    print(f"p50 {pick(50):.2f} ms, p90 {pick(90):.2f} ms, p99 {pick(99):.2f} ms, max {latencies[-1]:.2f} ms")
+    print(f"p50 {percentile(latencies, 50):.2f} ms, p90 {percentile(latencies, 90):.2f} ms, "
+          f"p99 {percentile(latencies, 99):.2f} ms, max {max(latencies):.2f} ms")
 
 
 if __name__ == "__main__":
