@@ -527,9 +527,9 @@ class Checkpointer:
     the WAL over, so its file is reused rather than extended: appends wait for it once a round (2.5 ms at
     the median, measured at 1,000 acks/s). Without the restart, checkpoints under steady appends always
     left the newest frames behind, the WAL was never started over and grew without end (388 MB after
-    30,000 acks at 1,000/s), with slower commits meanwhile (median ack 1.8-2.0 ms, 0.9 now). The RESTART gives up
-    at once if another process (the worker) holds the write lock or reads an older snapshot: the next
-    round tries again."""
+    30,000 acks at 1,000/s), with slower commits meanwhile (median ack 1.8-2.0 ms, 0.9 now). The
+    RESTART gives up at once if another process (the worker) holds the write lock or reads an older
+    snapshot: the next round tries again."""
 
     def __init__(self, path: str, writers=contextlib.nullcontext(), pause: float = 1.0):
         self.path, self.writers, self.pause = path, writers, pause
