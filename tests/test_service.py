@@ -20,7 +20,7 @@ import store as listings
 import whatsrag
 from conftest import (APP_SECRET, VERIFY_TOKEN, WSGIClient, fixture_files, make_config, text_message,
                       wait_until, webhook_body)
-from store.journal import WRITE_ROWS, Checkpointer, Journal, LeaseLost, Outcome
+from store.journal import WRITE_ROWS, Journal, LeaseLost, Outcome
 
 ROOT = Path(__file__).resolve().parent.parent
 SALE = "Vends Rolex Submariner 116610LN full set 2019, 9500€"
@@ -156,8 +156,9 @@ def test_a_checkpoint_round_starts_the_wal_over_unless_a_reader_holds_it(tmp_pat
     journal = Journal(str(tmp_path / "j.db"))
     for _ in range(20):
         journal.append(b'{"n": 1}')
-    checkpointer = Checkpointer(str(tmp_path / "j.db"))
-    checkpointer.stop()                                 # rounds run by hand here
+    checkpointer = journal._checkpointer                # the journal's own, under its lock
+    checkpointer.stop()                                 # its thread ends: rounds run by hand here, and no
+                                                        # round of its own may hold SQLite's checkpoint lock
     db = checkpointer.connect()
     assert checkpointer.checkpoint(db) is True
     journal.append(b'{"n": 2}')
