@@ -199,14 +199,19 @@ def test_all_fixtures_through_the_real_server(live_server):
     conn.close()
 
 
-def test_server_answers_http10_and_closes_after_a_refused_body(live_server):
-    server = live_server()
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        sock.sendall(b"GET /health HTTP/1.0\r\n\r\n")
+def reply_until_closed(port: int, raw: bytes) -> bytes:
+    """Everything the server sends back for raw bytes, up to its closing the connection."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as sock:
+        sock.sendall(raw)
         reply = b""
         while chunk := sock.recv(65536):
             reply += chunk
-        assert reply.startswith(b"HTTP/1.1 200 OK\r\n") and b'"status": "healthy"' in reply
+    return reply
+
+def test_server_answers_http10_and_closes_after_a_refused_body(live_server):
+    server = live_server()
+    reply = reply_until_closed(server.port, b"GET /health HTTP/1.0\r\n\r\n")
+    assert reply.startswith(b"HTTP/1.1 200 OK\r\n") and b'"status": "healthy"' in reply
     with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
         sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 5\r\n\r\nnot j")
         head = sock.recv(65536)
@@ -374,12 +379,8 @@ def test_oversized_body_is_413_without_reading(service):
 
 def test_oversized_body_is_413_over_the_wire_before_it_is_sent(live_server):
     server = live_server(max_body=4096)
-    with socket.create_connection(("127.0.0.1", server.port), timeout=10) as sock:
-        # announce 10 MB but send none of it: the answer must come anyway, then the connection closes
-        sock.sendall(b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
-        reply = b""
-        while chunk := sock.recv(65536):
-            reply += chunk
+    # announce 10 MB but send none of it: the answer must come anyway, then the connection closes
+    reply = reply_until_closed(server.port, b"POST /webhook HTTP/1.1\r\nHost: x\r\nContent-Length: 10000000\r\n\r\n")
     assert reply.startswith(b"HTTP/1.1 413 ") and b"Connection: close" in reply
 
 
