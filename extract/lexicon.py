@@ -126,7 +126,8 @@ def char_set(chars) -> str:
 def _starts(letters: str, others: str, flags: int) -> re.Pattern:
     """Where a phrase may start: one of its first characters, a letter only with no Latin letter before
     it. The first character comes first, in a case-sensitive set, so that re skips in C to the next
-    position that has one; under re.IGNORECASE, or behind a look-behind, it runs the pattern at each."""
+    position that has one; a match then takes in the rest of the word, so that re enters the pattern
+    once a word rather than at each of its letters (scan() reads only where a match starts)."""
     starters = matched_chars(letters + others, flags)
     if not starters:
         return re.compile("(?!)")
@@ -134,9 +135,14 @@ def _starts(letters: str, others: str, flags: int) -> re.Pattern:
     word_letters = [ch for ch in matched_chars(letters, flags) if ch not in other]
     if not word_letters:
         return re.compile(char_set(starters))
+    latin = matched_chars(LATIN, flags)
+    anywhere = f"(?<={char_set(sorted(other))})" if other else "(?!)"
     return re.compile(rf"""
-        {char_set(starters)}                           # a character a phrase can start with ...
-        (?<! {char_set(matched_chars(LATIN, flags))} {char_set(word_letters)} )   # ... but no letter after a Latin one
+        {char_set(starters)}                           # a character a phrase can start with:
+        (?: {anywhere}                                 # one that starts a phrase anywhere,
+          | (?<! {char_set(latin)} {char_set(word_letters)} )   # or a letter with no Latin letter before it,
+            {char_set([ch for ch in latin if ch not in other])}*   # then the rest of its word (no phrase
+        )                                              # starts inside a word but at an `other`)
     """, re.VERBOSE)
 
 
