@@ -119,9 +119,9 @@ def find_models(text: str) -> list[Anchor]:
     return [Anchor(m.start, m.end, m.brand, False, m.model) for m in models.find_models(text)]
 
 
-def find_references(text: str) -> list[Anchor]:
+def find_references(text: str, first_digit: int) -> list[Anchor]:
     return [Anchor(r.start, r.end, r.brand, False, r.model, r.reference)
-            for r in references.find_references(text)]
+            for r in references.find_references(text, first_digit)]
 
 
 def longest_first(a: Anchor) -> tuple[int, int]:
@@ -189,10 +189,14 @@ WATCH_GAP_RE = re.compile(r"""
 """, re.VERBOSE)
 
 
-def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match | None = None) -> list[Attribute]:
-    """`digits`: whether the text has any (no price, year, size or card date without one); `opener`:
-    OPENER_RE's match at the start of the text (read() asks once)."""
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said)] if digits else []
+def find_attributes(text: str, said: dict, first_digit: int | None = 0,
+                    opener: re.Match | None = None) -> list[Attribute]:
+    """`first_digit`: where the text's first digit is, None without one (no price, year, size or card
+    date without one, and none starts before it); `opener`: OPENER_RE's match at the start of the
+    text (read() asks once)."""
+    has_digits = first_digit is not None
+    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said, first_digit)] \
+        if has_digits else []
     services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
@@ -207,16 +211,16 @@ def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match
     if "box_papers" in said:
         found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
-    if not digits:
+    if not has_digits:
         return found
-    for m in NEW_CARD_RE.finditer(text):
+    for m in NEW_CARD_RE.finditer(text, max(0, first_digit - 1)):     # (its N right before a digit)
         if m.group("month") and not 1 <= int(m.group("month")) <= 12:
             continue
         found.append(Attribute(m.start(), m.end(), "condition", "new"))
         year = m.group("year") or m.group("full")
         if year:
             found.append(Attribute(m.start(), m.end(), "year", int(year) if len(year) == 4 else 2000 + int(year)))
-    for m in YEAR_RE.finditer(text):
+    for m in YEAR_RE.finditer(text, first_digit):
         digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[m.start():m.end("plain")]
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()) or any(
@@ -224,7 +228,7 @@ def find_attributes(text: str, said: dict, digits: bool = True, opener: re.Match
                 for _s, end, _v in services):                # "révisée 2022", "serviced by Rolex 2021"
             continue
         found.append(Attribute(m.start(), m.end(), "year", year))
-    for m in SIZE_RE.finditer(text):
+    for m in SIZE_RE.finditer(text, first_digit):
         size = float(m.group("size").replace(",", "."))
         if m.group("mm") and 20 <= size <= 60 or not m.group("mm") and 25 <= size <= 50:
             found.append(Attribute(m.start(), m.end(), "size_mm" if m.group("mm") else "bare_size", size))
@@ -796,10 +800,12 @@ def read(text: str) -> Extraction:
         return Extraction()
     norm, span_map = normalise(text)
     said = scan_words(norm)
-    digits = DIGIT_RE.search(norm) is not None       # chat lines often have none: no number to read
-    anchors = merge_anchors(find_brands(said) + find_models(norm) + (find_references(norm) if digits else []))
+    digit = DIGIT_RE.search(norm)                    # chat lines often have none: no number to read,
+    first_digit = digit.start() if digit else None   # and none is read before the first digit
+    anchors = merge_anchors(find_brands(said) + find_models(norm) +
+                            (find_references(norm, first_digit) if digit else []))
     opener = OPENER_RE.match(norm)
-    attributes = find_attributes(norm, said, digits, opener)
+    attributes = find_attributes(norm, said, first_digit, opener)
     anchors, attributes = resolve(norm, anchors, attributes)
     language = language_of(norm, opener)
     context = message_context(said, attributes, language)

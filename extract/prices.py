@@ -197,10 +197,11 @@ def is_round(amount: float) -> bool:
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
-def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
+def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> list[PriceMatch]:
     """Every number that is or may be a price, in order; see PriceMatch for the flags. Bare
     numbers are kept only when round (is_round), the only ones a listing line takes as a price.
-    `said`: the price words of the text when the caller scanned them (see price_words)."""
+    `said`: the price words of the text when the caller scanned them (see price_words);
+    `first_digit`: where the text's first digit is, when the caller knows (numbers are read from there)."""
     if said is None:
         said = {}
         for start, end, facts in price_lexicon().scan(text):
@@ -210,7 +211,7 @@ def find_prices(text: str, said: Said | None = None) -> list[PriceMatch]:
     cue_at = {end: (start, cue) for start, end, cue in said["price_cue"]} if "price_cue" in said else {}
     not_asking = said.get("not_asking", ())
     numbers, taken = [], 0
-    for m in NUMBER_RE.finditer(text):
+    for m in NUMBER_RE.finditer(text, first_digit):
         candidate = read_number(text, m, taken, currency_at, cue_at)
         taken = m.end()
         if candidate:

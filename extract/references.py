@@ -327,10 +327,11 @@ def _one_named(text: str, context: dict, brand: str) -> str:
     return next(iter(named))
 
 
-def _tokens(text: str):
-    """(start, end, token) of every run of letters and digits with a digit in it, spaces dropped."""
+def _tokens(text: str, first_digit: int):
+    """(start, end, token) of every run of letters and digits with a digit in it, spaces dropped
+    (found from their digits: from the text's first digit on)."""
     size = len(text)
-    for m in DIGITS_RE.finditer(text):
+    for m in DIGITS_RE.finditer(text, first_digit):
         first, end = m.span()
         start = first
         while start and (text[start - 1] in TOKEN_CHARS
@@ -370,14 +371,15 @@ def _same_watch_elsewhere(first: str | None, other: str) -> bool:
     return bool(first and _letters(first) and _letters(other) and _letters(first) != _letters(other))
 
 
-def find_references(text: str) -> list:
-    """Every reference written in `text`, in order of appearance."""
+def find_references(text: str, first_digit: int = 0) -> list:
+    """Every reference written in `text`, in order of appearance; `first_digit`: where the text's first
+    digit is, when the caller knows (a reference has digits: the scan for them starts there)."""
     found, context = [], {}
     spaced = [(m.start(), m.end(), SPACED_SHAPES[int(m.lastgroup[1:])][0]) for m in SPACED_RE.finditer(text)]
     for start, end, brand in spaced:
         reference = text[start:end].replace(" ", "")
         found.append(RefMatch(start, end, reference, brand, _family(brand, reference)))
-    for start, end, token in _tokens(text):
+    for start, end, token in _tokens(text, first_digit):
         if spaced and any(s <= start < e for s, e, _b in spaced):
             continue
         shape = _shape(token)
