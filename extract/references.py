@@ -173,12 +173,20 @@ def _family(brand: str, ref: str) -> str | None:
 
 @functools.lru_cache(maxsize=8192)
 def _shape(token: str):
-    """(brand, needs, index in SHAPES) of the first maker's shape `token` has, or None."""
+    """(brand, claims) of the first maker's shape `token` has, or None. claims: (brand, needs) of each
+    shape from that one on that `token` has (a Rolex shape's only with a number Rolex uses), up to the
+    first that needs nothing from the text; found once per token, not once per mention."""
     m = SHAPE_RE.fullmatch(token)
     if not m:
         return None
     index = int(m.lastgroup[1:])
-    return SHAPES[index][0], SHAPES[index][2], index
+    claims = []
+    for (brand, _pattern, needs), shape_re in zip(SHAPES[index:], SHAPE_RES[index:]):
+        if shape_re.fullmatch(token) and (needs != "rolex" or _rolex_ok(token)):
+            claims.append((brand, needs))
+            if needs != "brand":
+                break
+    return SHAPES[index][0], tuple(claims)
 
 
 def reference_info(ref: str, brand: str | None = None) -> tuple:
@@ -190,7 +198,7 @@ def reference_info(ref: str, brand: str | None = None) -> tuple:
 @functools.lru_cache(maxsize=8192)
 def _info(token: str, shape, brand: str | None) -> tuple:
     if shape and not brand:
-        brand = _brand_of_shape(token, shape)
+        brand = _brand_of_shape(shape)
     elif token.isdigit() and not brand:
         if _is_rolex_number(token):
             brand = "Rolex"
@@ -201,14 +209,12 @@ def _info(token: str, shape, brand: str | None) -> tuple:
     return brand, _family(brand, token)
 
 
-def _brand_of_shape(token: str, shape) -> str:
+def _brand_of_shape(shape) -> str:
     """The maker of a shaped reference read alone: the first shape that needs nothing the text would
     say (`52506` is Rolex's, though it has Tudor's shape too), else the first shape's."""
-    for (brand, _pattern, needs), shape_re in zip(SHAPES[shape[2]:], SHAPE_RES[shape[2]:]):
-        if needs in (None, "named") and shape_re.fullmatch(token):
+    for brand, needs in shape[1]:
+        if needs != "brand":
             return brand
-        if needs == "rolex" and shape_re.fullmatch(token) and _rolex_ok(token):
-            return "Rolex"
     return shape[0]
 
 
@@ -279,22 +285,13 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
                         or DATE_BEFORE_RE.search(text, max(0, start - 12), start)):
         return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
-    if shape:
-        named = None
-        for (brand, _pattern, needs), shape_re in zip(SHAPES[shape[2]:], SHAPE_RES[shape[2]:]):
-            if not shape_re.fullmatch(token):
-                continue
-            if needs == "brand" and named is None:
-                named = _named(text, context)
-            if needs is None:
-                return brand, True
-            if needs == "named":                     # letter-led shapes overlap (M13313 Breitling, not Tudor)
-                return _one_named(text, context, brand), True
-            if needs == "rolex":
-                if _rolex_ok(token):
-                    return "Rolex", True
-            elif brand in named or ref_word:
-                return brand, True                   # Lange's 191.032 in a Lange message, not Omega's
+    for brand, needs in shape[1] if shape else ():
+        if needs is None or needs == "rolex":
+            return brand, True
+        if needs == "named":                         # letter-led shapes overlap (M13313 Breitling, not Tudor)
+            return _one_named(text, context, brand), True
+        if ref_word or brand in _named(text, context):
+            return brand, True                       # Lange's 191.032 in a Lange message, not Omega's
     if NOT_TOKEN_RE.fullmatch(token) or CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
         return None, False                           # 10.400, 09/2023, 1999-2005, 7S26, 40mm
     if digits_only:
