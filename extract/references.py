@@ -83,24 +83,17 @@ CALIBRE_AFTER_RE = re.compile(rf"""
     (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
 """, re.VERBOSE | re.IGNORECASE)
 
-NOT_TOKEN_RE = re.compile(r"""
-    \d{1,3} (?:[.,']\d{3})+ (?:[.,]\d{1,2})?   # a price with thousands separators: 10.400, 1.450
-    | \d{1,2} / \d{1,2} (?: / \d{2,4})?        # a date: 24/4/24, 9/10
-    | \d{1,2} [/.\-] (?:19|20)?\d{2}           # a month: 09/2023, 6/2025, 05-24
-    | (?:19|20)\d{2} [-/] (?:19|20)?\d{2}       # a range of years: 1999-2005, 2006-07
+NOT_REFERENCE_RE = re.compile(rf"""
+    \d+ (?:[.,]\d+)? (?i: {_words(NOT_REFERENCE_UNITS + CURRENCY_WORDS)} )   # glued to a unit: 40mm, 12k, 2023y
+    | \d{{1,3}} (?:[.,']\d{{3}})+ (?:[.,]\d{{1,2}})?   # a price with thousands separators: 10.400, 1.450
+    | \d{{1,2}} / \d{{1,2}} (?: / \d{{2,4}})?        # a date: 24/4/24, 9/10
+    | \d{{1,2}} [/.\-] (?:19|20)?\d{{2}}           # a month: 09/2023, 6/2025, 05-24
+    | (?:19|20)\d{{2}} [-/] (?:19|20)?\d{{2}}       # a range of years: 1999-2005, 2006-07
     | \d+ (?:[.,]\d+)? [kKmM]                   # 12.5k, 1.2m
-""", re.VERBOSE)
-
-UNIT_TOKEN_RE = re.compile(rf"""
-    \d+ (?:[.,]\d+)?                         # a number
-    (?:{_words(NOT_REFERENCE_UNITS + CURRENCY_WORDS)})   # glued to a unit: 40mm, 12k, 2023y, 300000usdt
-""", re.VERBOSE | re.IGNORECASE)
-
-CALIBRE_RE = re.compile(r"""
-    \d[A-Z]\d{2}[A-Z]?                       # Seiko/Miyota calibres: 7S26, 4R36, 6R15, 9S65, 8L35
-    | NH\d{2}[A-Z]? | NE\d{2} | VK\d{2} | VH\d{2}   # Seiko/SII movements
-    | [A-Z]?\d{1,2}[A-Z]?                    # too short to be a reference: B01, H10, N3
-""", re.VERBOSE | re.IGNORECASE)
+    | (?i: \d[A-Z]\d{{2}}[A-Z]? )                 # Seiko/Miyota calibres: 7S26, 4R36, 6R15, 9S65, 8L35
+    | (?i: NH\d{{2}}[A-Z]? | NE\d{{2}} | VK\d{{2}} | VH\d{{2}} )   # Seiko/SII movements
+    | (?i: [A-Z]?\d{{1,2}}[A-Z]? )                 # too short to be a reference: B01, H10, N3
+""", re.VERBOSE)                              # (a token that is one of these is no reference, whatever is around)
 
 NOT_PREFIX_RE = re.compile(rf"""
     (?:{_words(p for p in NOT_REFERENCE_PREFIXES if len(p) == 3)})   # HKD365K, USD12k: a currency
@@ -272,6 +265,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     digits_only = token.isdigit()
     if digits_only and not 3 <= len(token) <= 6:
         return None, False                           # 1 or 2 digits, or a phone number
+    if not (shape or digits_only) and NOT_REFERENCE_RE.fullmatch(token):
+        return None, False                           # 40mm, 10.400, 09/2023, 7S26 (never digits alone)
     word, sign = _context_before(text, start)
     ref_word = word in REFERENCE_WORD_SET
     if digits_only and not ref_word and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039):
@@ -292,8 +287,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return _one_named(text, context, brand), True
         if ref_word or brand in _named(text, context):
             return brand, True                       # Lange's 191.032 in a Lange message, not Omega's
-    if NOT_TOKEN_RE.fullmatch(token) or CALIBRE_RE.fullmatch(token) or UNIT_TOKEN_RE.fullmatch(token):
-        return None, False                           # 10.400, 09/2023, 1999-2005, 7S26, 40mm
+    if shape and NOT_REFERENCE_RE.fullmatch(token):
+        return None, False                           # the same, for a shaped one no shape claimed
     if digits_only:
         if token in ROLEX_EXACT:
             return "Rolex", True
