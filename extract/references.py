@@ -336,11 +336,13 @@ def _tokens(text: str, first_digit: int):
         if first - start > 8:
             continue                                 # a long word before the digits: not a reference
         if start > 2 and text[start - 1] in " -" and text[start - 2].isalpha():
-            spaced = SPACED_PREFIX_RE.search(text, max(0, start - 6), start)
+            spaced = SPACED_PREFIX_RE.search(text, start - 6, start)   # (re reads a negative start as 0)
             joined = spaced and text[spaced.start():start - 1] + text[start:end]
             if joined and _shape(joined):
                 yield spaced.start(), end, joined    # PAM 1312, RM 67-02, SBGA 467
                 continue
+        if end - start <= 2:
+            continue                                 # 4k, 12, A1: no maker's shape is that short
         if start < first:
             ref_word = REF_PREFIX_RE.match(text, start, first)
             if ref_word:
