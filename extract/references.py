@@ -68,7 +68,7 @@ SPACED_RE = re.compile("|".join(              # references with spaces inside, b
 CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS) | frozenset(SERIAL_WORDS)
 PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
 REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
-CURRENCY_SIGNS = "$€£¥"
+CURRENCY_SIGNS = tuple("$€£¥")
 
 NOT_AFTER_RE = re.compile(r"\ ?" + guarded(rf"""   # right after the number, a space at most
       [$€£¥%](?!\ ?\d)                       # a currency sign or percent (not the next price's: `16570 $6,250`)
@@ -236,10 +236,9 @@ def _model_right_before(text: str, start: int, token: str) -> str | None:
 
 def _context_before(text: str, start: int) -> tuple:
     """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
-    chunk = text[max(0, start - 14):start].rstrip(" \t:#°")
-    last = chunk[-1:]
-    if last and last in CURRENCY_SIGNS:
-        return "", last
+    chunk = text[start - 14 if start > 14 else 0:start].rstrip(" \t:#°")   # (not max(): a call)
+    if chunk.endswith(CURRENCY_SIGNS):
+        return "", chunk[-1]
     words = chunk.rsplit(None, 1)                    # (none when the chunk is all spaces)
     return (words[-1].lstrip("([{\"'*-•").lower().rstrip(".") if words else ""), ""
 
@@ -278,7 +277,7 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     if CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
-                        or DATE_BEFORE_RE.search(text, max(0, start - 12), start)):
+                        or DATE_BEFORE_RE.search(text, start - 12, start)):
         return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
     for brand, needs in shape[1] if shape else ():
         if needs is None or needs == "rolex":
