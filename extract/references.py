@@ -32,7 +32,24 @@ class RefMatch(NamedTuple):                    # (a tuple: built for every menti
 
 # ── regexes built from the tables ────────────────────────────────────────────────────────────────────
 def _words(words) -> str:
-    return "|".join(re.escape(w) for w in sorted(words, key=len, reverse=True))
+    """One alternative of many words, factored by common prefix: re tries the alternatives of a|b|c one
+    by one, a trie one per character. Where a word ends inside a longer one the longer is tried first,
+    as in an alternation sorted longest first."""
+    trie: dict = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}                                # a word ends here
+    return _trie(trie)
+
+
+def _trie(node: dict) -> str:
+    branches = [re.escape(ch) + _trie(child) for ch, child in node.items() if ch]
+    if not branches:
+        return ""
+    body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
+    return f"(?:{body})?" if "" in node else body    # where a word ends: go on if it can, else stop
 
 
 # Candidate tokens: a run of letters and digits with a digit in it (found from the digit, then back).
