@@ -87,18 +87,19 @@ PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREF
 REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
 CURRENCY_SIGNS = tuple("$€£¥")
 
+CALIBRE_AFTER = rf"""
+    \s? {guarded(_words(CALIBRE_AFTER_WORDS), re.IGNORECASE)}   # `ST1655 Movement`
+    (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
+"""
+CALIBRE_AFTER_RE = re.compile(CALIBRE_AFTER, re.VERBOSE | re.IGNORECASE)
 NOT_AFTER_RE = re.compile(r"\ ?" + guarded(rf"""   # right after the number, a space at most
       [$€£¥%](?!\ ?\d)                       # a currency sign or percent (not the next price's: `16570 $6,250`)
       | (?:{_words(NOT_REFERENCE_UNITS)}) (?![^\W_])  # a unit (40 mm, 12 k)
       | (?:{_words(CURRENCY_WORDS)}) (?![^\W_]) (?!\ ?\d)   # a currency word (not the next price's)
       | [,.]\d{{3}}(?!\d)                      # the rest of a price (126,000)
       | ['’]\d                               # 12'500
-""", re.VERBOSE | re.IGNORECASE), re.VERBOSE | re.IGNORECASE)
-
-CALIBRE_AFTER_RE = re.compile(rf"""
-    \s? {guarded(_words(CALIBRE_AFTER_WORDS), re.IGNORECASE)}   # `ST1655 Movement`
-    (?![^\W_]) (?! \.?\s?\d )                 # (not `166.003 cal.565`: there the calibre is the next number)
-""", re.VERBOSE | re.IGNORECASE)
+""", re.VERBOSE | re.IGNORECASE) + "\n|" + CALIBRE_AFTER, re.VERBOSE | re.IGNORECASE)   # or a calibre word:
+# (after a number both turn it away: one match instead of two)
 
 NOT_REFERENCE_RE = re.compile(rf"""
     \d+ (?:[.,]\d+)? (?i: {_words(NOT_REFERENCE_UNITS + CURRENCY_WORDS)} )   # glued to a unit: 40mm, 12k, 2023y
@@ -289,9 +290,10 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # 3 digits only after `Ref` (`Ref 324`); a year
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
-    if token[0].isdigit() and (sign or NOT_AFTER_RE.match(text, start + len(token))):
-        return None, False                           # $12500, 8200€, 126000 HKD
-    if CALIBRE_AFTER_RE.match(text, start + len(token)):
+    if token[0].isdigit():
+        if sign or NOT_AFTER_RE.match(text, start + len(token)):
+            return None, False                       # $12500, 8200€, 126000 HKD; 3135 movement
+    elif CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
                         or DATE_BEFORE_RE.search(text, start - 12, start)):
