@@ -86,6 +86,8 @@ CALIBRE_WORD_SET = frozenset(CALIBRE_WORDS) | frozenset(SERIAL_WORDS)
 PRICE_WORD_SET = frozenset(PRICE_WORDS) | {p.lower() for p in NOT_REFERENCE_PREFIXES if len(p) == 3}
 REFERENCE_WORD_SET = frozenset(w.rstrip(".") for w in REFERENCE_WORDS)
 CURRENCY_SIGNS = tuple("$€£¥")
+REFERENCE_WORD_RE = re.compile(_words(REFERENCE_WORD_SET), re.IGNORECASE)   # anywhere in the chunk before
+BEFORE = 14                                   # characters read before a token for the word there
 
 CALIBRE_AFTER = rf"""
     \s? {guarded(_words(CALIBRE_AFTER_WORDS), re.IGNORECASE)}   # `ST1655 Movement`
@@ -254,7 +256,7 @@ def _model_right_before(text: str, start: int, token: str) -> str | None:
 
 def _context_before(text: str, start: int) -> tuple:
     """(word, sign) right before `start`: the word lower-cased without its dot, or a currency sign."""
-    chunk = text[start - 14 if start > 14 else 0:start].rstrip(" \t:#°")   # (not max(): a call)
+    chunk = text[start - BEFORE if start > BEFORE else 0:start].rstrip(" \t:#°")   # (not max(): a call)
     if chunk.endswith(CURRENCY_SIGNS):
         return "", chunk[-1]
     words = chunk.rsplit(None, 1)                    # (none when the chunk is all spaces)
@@ -284,9 +286,12 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         return None, False                           # 1 or 2 digits, or a phone number
     if not (shape or digits_only) and NOT_REFERENCE_RE.fullmatch(token):
         return None, False                           # 40mm, 10.400, 09/2023, 7S26 (never digits alone)
+    year_like = digits_only and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039)
+    if year_like and not REFERENCE_WORD_RE.search(text, start - BEFORE, start):
+        return None, False                           # (as below, without reading the context first)
     word, sign = _context_before(text, start)
     ref_word = word in REFERENCE_WORD_SET
-    if digits_only and not ref_word and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039):
+    if year_like and not ref_word:
         return None, False                           # 3 digits only after `Ref` (`Ref 324`); a year
     if word in CALIBRE_WORD_SET:
         return None, False                           # cal. 3135, calibre 4130, serial R123456
