@@ -392,7 +392,9 @@ def find_references(text: str, first_digit: int = 0) -> list:
     """Every reference written in `text`, in order of appearance; `first_digit`: where the text's first
     digit is, when the caller knows (a reference has digits: the scan for them starts there)."""
     found, context = [], {}
-    spaced = [(m.start(), m.end(), SPACED_SHAPES[int(m.lastgroup[1:])][0]) for m in SPACED_RE.finditer(text)]
+    one = SPACED_RE.search(text, first_digit)       # (rare: the list is built only after one is found)
+    spaced = [(m.start(), m.end(), SPACED_SHAPES[int(m.lastgroup[1:])][0])
+              for m in SPACED_RE.finditer(text, one.start())] if one else []
     for start, end, brand in spaced:
         reference = text[start:end].replace(" ", "")
         found.append(RefMatch(start, end, reference, brand, _family(brand, reference)))
