@@ -212,6 +212,8 @@ def find_models(text: str) -> list:
 @functools.lru_cache(maxsize=256)
 def _models(text: str) -> tuple:
     spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
+    if not spans:
+        return ()                                     # (most messages name no model)
     brands, named = (), set()                         # asked only when a name's maker depends on them:
     if any(key in NEEDS_CONTEXT for _s, _e, key in spans):
         brands = _brands(text)
