@@ -149,10 +149,10 @@ class _Scanner:
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spaced = " " + (lower if loose is self.loose else text)
         spans = [(m.start(1) - 1, m.end() - 1) for m in loose.finditer(spaced)]
-        exact = [m.span() for m in self.exact.finditer(text)]
-        if not exact:
+        first = self.exact.search(text)           # (most messages have none: no list to build)
+        if not first:
             return spans                           # one finditer's spans: in order, none overlapping
-        spans += exact
+        spans += [m.span() for m in self.exact.finditer(text, first.start())]
         spans.sort(key=lambda span: (span[0], -span[1]))   # the longest of two starting together
         kept, last_end = [], -1
         for span in spans:
@@ -212,6 +212,8 @@ def find_models(text: str) -> list:
 @functools.lru_cache(maxsize=256)
 def _models(text: str) -> tuple:
     spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
+    if not spans:
+        return ()                                     # (most messages name no model)
     brands, named = (), set()                         # asked only when a name's maker depends on them:
     if any(key in NEEDS_CONTEXT for _s, _e, key in spans):
         brands = _brands(text)
