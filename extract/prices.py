@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from extract.lexicon import Lexicon, bounded, first_chars
+from extract.lexicon import ANY, Lexicon, bounded, char_set, heads, matched_chars
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
 
@@ -33,10 +33,28 @@ class PriceMatch(NamedTuple):
 _SYMBOL = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_SYMBOLS)
 _WORD = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_WORDS)
 _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, code in CURRENCIES]
-# What a currency after a number can start with ("e" the French euro's): a look-ahead at it lets re
-# give up at once after most numbers instead of trying thirty currency spellings there.
-_POST_FIRST = "".join(sorted(re.escape(ch) for ch in set().union(
-    "e", *(first_chars(pattern, re.IGNORECASE) for pattern, _code in CURRENCIES))))
+# What a currency after a number can start with, and its first two characters ("e" alone: the French
+# euro's): look-aheads at them let re give up at once after most numbers ("2019 full set", "40 shipped")
+# instead of trying thirty currency spellings there.
+_POST_HEADS = {"e" + ANY}.union(*(heads(pattern, re.IGNORECASE) for pattern, _code in CURRENCIES))
+_POST_FIRST = "".join(sorted({re.escape(head[0]) for head in _POST_HEADS}))
+
+
+def case_free(chars) -> str:
+    """What `chars` match under re.IGNORECASE, as a case-sensitive set: re passes over an alternative
+    that starts with a case-sensitive set in C when the set cannot match, and enters any other."""
+    return char_set(matched_chars("".join(map(re.escape, chars)), re.IGNORECASE))
+
+
+def first_two(starts: set) -> str:
+    """The first two characters of phrases (their Lexicon heads), one alternative per first character:
+    it and what may follow it, or it alone when a phrase may end there."""
+    seconds = {}
+    for head in starts:
+        seconds.setdefault(head[0], set()).add(head[1])
+    return "|".join(case_free(first) + ("" if ANY in then else case_free(sorted(then)))
+                    for first, then in sorted(seconds.items()))
+
 
 NUMBER_RE = re.compile(rf"""
     (?P<number> \d                                         # (the first digit outside the branches
@@ -54,7 +72,7 @@ NUMBER_RE = re.compile(rf"""
         (?![A-DF-Za-df-z] | [eE][A-Za-zÀ-ÿ])                      # (8,2ke: k then the euro's e)
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
     )?
-    (?: \s? (?=[{_POST_FIRST}])                            # (a character that can start one)
+    (?: \s? (?=[{_POST_FIRST}]) (?-i:(?={first_two(_POST_HEADS)}))   # (what can start one)
         (?P<post> (?:{_SYMBOL}) (?!\d)                      # € / $ after (not "16570 $6,250")
                    | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d]|[/\-]\w)  # 8200e, 8,2ke: French € (not 4600E/000A)
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
