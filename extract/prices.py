@@ -56,28 +56,31 @@ def first_two(starts: set) -> str:
                     for first, then in sorted(seconds.items()))
 
 
+# Every optional part is written `(?: ... | )`, an empty last alternative: re runs `(?: ... )?` through a
+# repeat it allocates on each try; and digit runs are possessive (`\d*+`) where giving one back cannot help.
 NUMBER_RE = re.compile(rf"""
     (?P<number> \d                                         # (the first digit outside the branches
                                                             # lets re skip to the next digit quickly)
-        (?: \d* [.,] \d{{1,3}} (?=[kKmM])                          # 8,2k / 46.5K / 1.006M
-          | \d{{0,2}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
+        (?: \d*+ [.,] \d{{1,3}}+ (?=[kKmM])                        # 8,2k / 46.5K / 1.006M
+          | \d{{0,2}}+ (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
                     (?: (?P=group) \d{{3}} )*                   # ... ,000,000
-                    (?: [.,] \d{{1,2}} )?                        # cents: 150,00
+                    (?: [.,] \d{{1,2}} | )                       # cents: 150,00
             (?! \d | [kKmM](?![A-Za-z]) )                       # "330 910k" is two numbers
-          | \d* (?: [.,] \d{{1,2}} )? (?![\d])                  # 8200 / 150,5 / 12.9
+          | \d*+ (?: [.,] \d{{1,2}} | ) (?![\d])                 # 8200 / 150,5 / 12.9
         )
     )
     (?:
-        (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )?              # 8,2k / 8k2 / 46.5K
+        (?P<thousand> [kK] ) (?: (?P<tail> \d{{1,3}} ) | )       # 8,2k / 8k2 / 46.5K
         (?![A-DF-Za-df-z] | [eE][A-Za-zÀ-ÿ])                      # (8,2ke: k then the euro's e)
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
-    )?
+      | )
     (?: \s? (?=[{_POST_FIRST}]) (?-i:(?={first_two(_POST_HEADS)}))   # (what can start one)
         (?P<post> (?:{_SYMBOL}) (?!\d)                      # € / $ after (not "16570 $6,250")
                    | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d]|[/\-]\w)  # 8200e, 8,2ke: French € (not 4600E/000A)
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
-                     (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) ) )?     # the next number (HKD235k, HKD 2,000,000)
-    (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
+                     (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) )        # the next number (HKD235k, HKD 2,000,000)
+      | )
+    (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % | )  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 
 def price_words() -> list[tuple[str, tuple]]:
