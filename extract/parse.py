@@ -231,7 +231,7 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
             continue
         digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[start:m.end("plain")]
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or any(
+        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or services and any(
                 start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
                 for _s, e, _v in services):                  # "révisée 2022", "serviced by Rolex 2021"
             continue

@@ -178,14 +178,16 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     """The number of match `m`; text before `taken` belongs to the number before it.
     currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
     at = m.start()
+    before = text[at - 1] if at else " "
+    if before in "0123456789.'’/":
+        return None                                         # inside a number or a date
     pre = None
     for end in (at, at - 1) if currency_at else ():         # "€8,200", "HKD 4,200,000", "$$220"
         if end > taken and end in currency_at and text[end:at] in PRE_GAP:
             pre = currency_at[end]
             break
-    before = text[at - 1] if at else " "
-    if before in "0123456789.'’/" or (before.isalpha() and pre is None):
-        return None                                         # inside a number, a date or a code (SKX007K2)
+    if pre is None and before.isalpha():
+        return None                                         # inside a code (SKX007K2)
     number, group, thousand, tail, million, post, discount = m.group(*NUMBER_PARTS)
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
