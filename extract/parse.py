@@ -149,34 +149,37 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
 
 # Attributes ------------------------------------------------------------------------
 NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
-NEW_CARD_RE = re.compile(r"""
-    [nN] (?<![A-Za-z0-9/][nN])               # dealer shorthand for new with the card's date:
-         (?: (?P<month>\d{1,2}) (?: /(?P<year>(?:19|20)?\d\d) )?    # N11/2025, N11/25, N7
-           | (?P<full>20\d\d) y? )                                  # n2025y, N2023
-    (?![\d/A-Za-z])
-""", re.VERBOSE)
-YEAR_RE = re.compile(r"""
-    \d (?<![\d/.\-'#A-Za-z]\d)               # a first digit not inside a reference, a date or a number
-                                             # (a digit first lets re skip to the next digit quickly)
-    (?: (?:(?<=0)[1-9]|(?<=1)[0-2]) [/-] (?P<yy>\d\d) (?![\d/])                  # 09/23, 05-24 (month-year)
-      | (?:(?<=0)[1-9]|(?<=[1-9])|(?<=1)[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)      # 6/2025, 09/2024
-      | \d? / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)                             # 24/4/24
-      | (?P<plain>(?<=1)9\d\d|(?<=2)0[0-3]\d) y?                   # 2018, 2019y (the group
-    )                                                               # holds the digits after the first)
-    (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
-                                              # (1970's), "2021+", a depth (2000m)
+DATED_RE = re.compile(r"""
+    \d (?<![\d.'#/\-]\d)                     # a first digit not inside a number, a date or a reference (a
+                                             # digit first lets re skip to the next digit quickly). One pass
+                                             # reads card dates, sizes and years: a card date is read ahead
+                                             # (its digits may be a size too: "N40"), sizes and years never
+                                             # overlap. Groups size, month, full and plain hold the digits
+                                             # after the first.
+    (?: (?<=[nN]\d) (?<![A-Za-z0-9/][nN]\d)  # dealer shorthand for new with the card's date:
+        (?= (?P<card> (?P<month>\d?) (?: /(?P<card_year>(?:19|20)?\d\d) )?     # N11/2025, N11/25, N7
+                    | (?<=2)(?P<full>0\d\d) y? )                               # n2025y, N2023
+            (?![\d/A-Za-z]) )
+      | )
+    (?: (?<!,\d) (?P<size> \d (?: [.,] \d{1,2} )? )       # size: 40 / 43,5 / 41.5, not a part of a longer
+        (?i: \s? (?P<mm>mm) (?![a-z])                      # number (X-33, 40-68); 40mm / 41 mm / 45MM
+           | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
+      | (?<![A-Za-z]\d)                                                            # year:
+        (?: (?:(?<=0)[1-9]|(?<=1)[0-2]) [/-] (?P<yy>\d\d) (?![\d/])                  # 09/23, 05-24 (month-year)
+          | (?:(?<=0)[1-9]|(?<=[1-9])|(?<=1)[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)      # 6/2025, 09/2024
+          | \d? / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)                             # 24/4/24
+          | (?P<plain>(?<=1)9\d\d|(?<=2)0[0-3]\d) y?                                   # 2018, 2019y
+        )
+        (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
+                                                  # (1970's), "2021+", a depth (2000m)
+      | (?(card)|(?!))                        # a card date alone (the match is its first digit)
+    )
 """, re.VERBOSE)
 DIGIT_OR_LINE_RE = re.compile(r"[\d\n]")
 DIGIT_RE = re.compile(r"\d")
 LINE_RE = re.compile(r"[^\n]+")
 YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*" + guarded(r"service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
                                                      r"onwards|minimum|et\s+plus|\+", re.IGNORECASE), re.IGNORECASE)
-SIZE_RE = re.compile(r"""
-    (?P<size> \d (?<![\d.,'#/\-]\d) \d      # 40 / 43,5 / 41.5, not a part of a longer number (X-33,
-              (?: [.,] \d{1,2} )? )          # 40-68); a digit first lets re skip to the next digit quickly
-    (?: \s? (?P<mm>mm) (?![a-z])              # 40mm / 41 mm / 45MM
-      | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
-""", re.VERBOSE | re.IGNORECASE)
 SIZE_CUE_RE = re.compile(r"(?:taille|diam[èe]tre|size|case|bo[îi]tier)\s*[:=]?\s*\Z", re.IGNORECASE)  # "taille 41"
 RETAIL_NOTE_RE = re.compile(rf"""
     \( [^()\n]* \d [^()\n]* \)                      # a parenthesis with a number in it ...
@@ -213,26 +216,38 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
     if not has_digits:
         return found
-    for m in NEW_CARD_RE.finditer(text, max(0, first_digit - 1)):     # (its N right before a digit)
-        if m.group("month") and not 1 <= int(m.group("month")) <= 12:
+    cards, years, sizes = [], [], []
+    for m in DATED_RE.finditer(text, first_digit):
+        start, end = m.span()
+        if m.start("card") >= 0:
+            cards += card_date(text, m)
+        size, mm = m.group("size", "mm")
+        if size:
+            size = float(text[start:m.end("size")].replace(",", "."))
+            if mm and 20 <= size <= 60 or not mm and 25 <= size <= 50:
+                sizes.append(Attribute(start, end, "size_mm" if mm else "bare_size", size))
             continue
-        found.append(Attribute(m.start(), m.end(), "condition", "new"))
-        year = m.group("year") or m.group("full")
-        if year:
-            found.append(Attribute(m.start(), m.end(), "year", int(year) if len(year) == 4 else 2000 + int(year)))
-    for m in YEAR_RE.finditer(text, first_digit):
-        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[m.start():m.end("plain")]
+        if end == start + 1:                         # a card date alone (a year is longer)
+            continue
+        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[start:m.end("plain")]
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, m.end()) or any(
-                m.start() - 14 <= end <= m.start() and not DIGIT_OR_LINE_RE.search(text, end, m.start())
-                for _s, end, _v in services):                # "révisée 2022", "serviced by Rolex 2021"
+        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or services and any(
+                start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
+                for _s, e, _v in services):                  # "révisée 2022", "serviced by Rolex 2021"
             continue
-        found.append(Attribute(m.start(), m.end(), "year", year))
-    for m in SIZE_RE.finditer(text, first_digit):
-        size = float(m.group("size").replace(",", "."))
-        if m.group("mm") and 20 <= size <= 60 or not m.group("mm") and 25 <= size <= 50:
-            found.append(Attribute(m.start(), m.end(), "size_mm" if m.group("mm") else "bare_size", size))
-    return found
+        years.append(Attribute(start, end, "year", year))
+    return found + cards + years + sizes
+
+
+def card_date(text: str, m: re.Match) -> list[Attribute]:
+    """New, and the year when written, from DATED_RE's match `m` of a card date (its N before the match)."""
+    start, end = m.start() - 1, m.end("card")
+    card_year, full = m.group("card_year", "full")
+    if not full and not 1 <= int(text[m.start():m.end("month")]) <= 12:
+        return []
+    year = card_year or full and text[m.start():m.end("full")]
+    return [Attribute(start, end, "condition", "new")] + (
+        [Attribute(start, end, "year", int(year) if len(year) == 4 else 2000 + int(year))] if year else [])
 
 
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:

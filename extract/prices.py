@@ -11,7 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from extract.lexicon import Lexicon, bounded, first_chars
+from extract.lexicon import ANY, Lexicon, bounded, char_set, heads, matched_chars
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
 
@@ -33,33 +33,54 @@ class PriceMatch(NamedTuple):
 _SYMBOL = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_SYMBOLS)
 _WORD = "|".join(f"(?:{pattern})" for pattern, _code in CURRENCY_WORDS)
 _CODE_OF = [(re.compile(f"(?:{pattern})\\Z", re.IGNORECASE), code) for pattern, code in CURRENCIES]
-# What a currency after a number can start with ("e" the French euro's): a look-ahead at it lets re
-# give up at once after most numbers instead of trying thirty currency spellings there.
-_POST_FIRST = "".join(sorted(re.escape(ch) for ch in set().union(
-    "e", *(first_chars(pattern, re.IGNORECASE) for pattern, _code in CURRENCIES))))
+# What a currency after a number can start with, and its first two characters ("e" alone: the French
+# euro's): look-aheads at them let re give up at once after most numbers ("2019 full set", "40 shipped")
+# instead of trying thirty currency spellings there.
+_POST_HEADS = {"e" + ANY}.union(*(heads(pattern, re.IGNORECASE) for pattern, _code in CURRENCIES))
+_POST_FIRST = "".join(sorted({re.escape(head[0]) for head in _POST_HEADS}))
 
+
+def case_free(chars) -> str:
+    """What `chars` match under re.IGNORECASE, as a case-sensitive set: re passes over an alternative
+    that starts with a case-sensitive set in C when the set cannot match, and enters any other."""
+    return char_set(matched_chars("".join(map(re.escape, chars)), re.IGNORECASE))
+
+
+def first_two(starts: set) -> str:
+    """The first two characters of phrases (their Lexicon heads), one alternative per first character:
+    it and what may follow it, or it alone when a phrase may end there."""
+    seconds = {}
+    for head in starts:
+        seconds.setdefault(head[0], set()).add(head[1])
+    return "|".join(case_free(first) + ("" if ANY in then else case_free(sorted(then)))
+                    for first, then in sorted(seconds.items()))
+
+
+# Every optional part is written `(?: ... | )`, an empty last alternative: re runs `(?: ... )?` through a
+# repeat it allocates on each try; and digit runs are possessive (`\d*+`) where giving one back cannot help.
 NUMBER_RE = re.compile(rf"""
     (?P<number> \d                                         # (the first digit outside the branches
                                                             # lets re skip to the next digit quickly)
-        (?: \d* [.,] \d{{1,3}} (?=[kKmM])                          # 8,2k / 46.5K / 1.006M
-          | \d{{0,2}} (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
+        (?: \d*+ [.,] \d{{1,3}}+ (?=[kKmM])                        # 8,2k / 46.5K / 1.006M
+          | \d{{0,2}}+ (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
                     (?: (?P=group) \d{{3}} )*                   # ... ,000,000
-                    (?: [.,] \d{{1,2}} )?                        # cents: 150,00
+                    (?: [.,] \d{{1,2}} | )                       # cents: 150,00
             (?! \d | [kKmM](?![A-Za-z]) )                       # "330 910k" is two numbers
-          | \d* (?: [.,] \d{{1,2}} )? (?![\d])                  # 8200 / 150,5 / 12.9
+          | \d*+ (?: [.,] \d{{1,2}} | ) (?![\d])                 # 8200 / 150,5 / 12.9
         )
     )
     (?:
-        (?P<thousand> [kK] ) (?P<tail> \d{{1,3}} )?              # 8,2k / 8k2 / 46.5K
+        (?P<thousand> [kK] ) (?: (?P<tail> \d{{1,3}} ) | )       # 8,2k / 8k2 / 46.5K
         (?![A-DF-Za-df-z] | [eE][A-Za-zÀ-ÿ])                      # (8,2ke: k then the euro's e)
       | (?P<million> [mM] ) (?![mM]) (?![A-Za-z])                 # 1.26m / 1.1M (not mm)
-    )?
-    (?: \s? (?=[{_POST_FIRST}])                            # (a character that can start one)
+      | )
+    (?: \s? (?=[{_POST_FIRST}]) (?-i:(?={first_two(_POST_HEADS)}))   # (what can start one)
         (?P<post> (?:{_SYMBOL}) (?!\d)                      # € / $ after (not "16570 $6,250")
                    | (?:(?<=\d\d\d)|(?<=[kK])) e (?![A-Za-zÀ-ÿ\d]|[/\-]\w)  # 8200e, 8,2ke: French € (not 4600E/000A)
                    | (?:{_WORD}) (?![A-Za-z]) (?!\d)           # euros / HKD after, unless it opens
-                     (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) ) )?     # the next number (HKD235k, HKD 2,000,000)
-    (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % )?  # HKD 59500-31%: retail minus 31 %
+                     (?![ \t]\d{{1,3}}[,.'’\ ]\d{{3}}) )        # the next number (HKD235k, HKD 2,000,000)
+      | )
+    (?: \s? - \s? (?P<discount> \d{{1,2}} (?:[.,]\d)? ) \s? % | )  # HKD 59500-31%: retail minus 31 %
 """, re.IGNORECASE | re.VERBOSE)
 
 def price_words() -> list[tuple[str, tuple]]:
@@ -157,14 +178,16 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     """The number of match `m`; text before `taken` belongs to the number before it.
     currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
     at = m.start()
+    before = text[at - 1] if at else " "
+    if before in "0123456789.'’/":
+        return None                                         # inside a number or a date
     pre = None
     for end in (at, at - 1) if currency_at else ():         # "€8,200", "HKD 4,200,000", "$$220"
         if end > taken and end in currency_at and text[end:at] in PRE_GAP:
             pre = currency_at[end]
             break
-    before = text[at - 1] if at else " "
-    if before in "0123456789.'’/" or (before.isalpha() and pre is None):
-        return None                                         # inside a number, a date or a code (SKX007K2)
+    if pre is None and before.isalpha():
+        return None                                         # inside a code (SKX007K2)
     number, group, thousand, tail, million, post, discount = m.group(*NUMBER_PARTS)
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
