@@ -14,7 +14,8 @@ The flow, in the order of the sections below:
 """
 import functools
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
 from typing import NamedTuple
 
 from extract import Extraction, Listing, built, models, rates, references
@@ -280,7 +281,7 @@ MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor
 
 def separator(gap: str) -> str | None:
     """The strongest separator in the text between two anchors: exchange > alternative > list."""
-    if gap == " " or not gap:                        # most anchors are one space apart
+    if not gap:
         return None
     kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
     return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
@@ -310,10 +311,21 @@ class Watch:
 
     @property
     def brand(self) -> str | None:
+        """The maker written, else the first one implied (by a model or a reference)."""
+        implied = None
         for a in self.anchors:
-            if a.explicit and a.brand:
-                return a.brand
-        return self.first("brand")
+            if a.brand:
+                if a.explicit:
+                    return a.brand
+                implied = implied or a.brand
+        return implied
+
+    def named(self) -> bool:
+        """Whether a model or a reference names it (not its maker alone)."""
+        for a in self.anchors:
+            if a.model or a.reference:
+                return True
+        return False
 
 
 NOT_UPPER_ALNUM_RE = re.compile(r"[^0-9A-Z]")
@@ -342,23 +354,21 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
     """The watches of one line, in order. An anchor opens a new watch when it names something the
     current one already has (another reference, model or maker) with a separator in between;
     without one it only describes the current watch ("Tudor Black Bay GMT 'Pepsi'", "16523 Zenith")."""
-    watches: list[Watch] = []
-    for a in anchors:
-        if not watches:
-            watches.append(Watch([a]))
-            continue
-        w = watches[-1]
-        gap = text[w.end:a.start]
-        sep = separator(gap)
-        if a.explicit and w.brand and a.brand != w.brand and COLLABORATION_RE.match(gap):
+    w = Watch([anchors[0]])
+    watches = [w]
+    for a in anchors[1:]:
+        gap = text[w.anchors[-1].end:a.start]
+        sep = None if gap == " " else separator(gap)    # (most anchors are one space apart)
+        if a.explicit and COLLABORATION_RE.match(gap) and w.brand and a.brand != w.brand:
             maker = a.brand if a.brand in COLLABORATION_MAKERS else w.brand
             w.anchors = [x._replace(brand=maker) if x.explicit else x for x in w.anchors] + \
                 [a._replace(brand=maker)]
             continue
-        opens, moved = opens_new_watch(w, a, sep)
+        opens, moved = opens_new_watch(w, a, sep) if sep or a.reference else (False, ())
         if opens:
             w.anchors = [x for x in w.anchors if x not in moved]
-            watches.append(Watch(moved + [a], joined_by=sep))
+            w = Watch(moved + [a], joined_by=sep)
+            watches.append(w)
         elif fits(w, a):
             w.anchors.append(a)
     return watches
@@ -389,8 +399,10 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
 
 def fits(w: Watch, a: Anchor) -> bool:
     """A nickname of another maker's watch is a description here ("Orient ... Batman bezel")."""
+    if a.explicit or not a.brand:
+        return True
     brand = w.brand
-    return not (brand and a.brand and a.brand != brand and not a.explicit)
+    return not brand or a.brand == brand
 
 
 # ── 4. Listings ──────────────────────────────────────────────────────────────────────
@@ -403,37 +415,36 @@ ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(guarded(words(*NOT_THE_BRAND), re.IGNORECASE), re.IGNORECASE)
 
 
-@dataclass
-class Facts:
-    """What a stretch of text says about a watch; first value wins, conditions by rank."""
-    values: dict = field(default_factory=dict)
-
-    def add(self, attr: Attribute, text: str, line_end: int | None = None) -> None:
-        name, value = attr.field, attr.value
-        if name == "price":
-            if not value.asking or (value.bare and not trailing_round(text, value, line_end)):
-                return
-        if name == "condition":
-            old = self.values.get("condition")
-            if old is None or CONDITION_RANK[value] < CONDITION_RANK[old]:
-                self.values["condition"] = value
+def add_fact(facts: dict, attr: Attribute, text: str, line_end: int | None = None) -> None:
+    """What a stretch of text says about a watch (`facts`: field → value; a plain dict, as a class's
+    instance costs ~2k machine instructions to make): first value wins, conditions by rank."""
+    name, value = attr.field, attr.value
+    if name == "price":
+        if not value.asking or (value.bare and not trailing_round(text, value, line_end)):
             return
-        if name == "box_papers":
-            box, papers = value
-            if box is not None:
-                self.values["box"] = box
-            if papers is not None:
-                self.values["papers"] = papers
-            return
-        self.values.setdefault(name, value)
+    if name == "condition":
+        old = facts.get("condition")
+        if old is None or CONDITION_RANK[value] < CONDITION_RANK[old]:
+            facts["condition"] = value
+        return
+    if name == "box_papers":
+        box, papers = value
+        if box is not None:
+            facts["box"] = box
+        if papers is not None:
+            facts["papers"] = papers
+        return
+    facts.setdefault(name, value)
 
-    def under(self, *defaults: "Facts") -> dict:
-        out = {}
-        for layer in reversed((self,) + defaults):
-            for name, value in layer.values.items():
-                if value is not None:
-                    out[name] = value
-        return out
+
+def layered(*layers: dict) -> dict:
+    """Facts over the ones they refine (a watch's over its section's over the message's)."""
+    out = {}
+    for layer in reversed(layers):
+        for name, value in layer.items():
+            if value is not None:
+                out[name] = value
+    return out
 
 
 def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
@@ -448,67 +459,82 @@ def shareable(attr: Attribute) -> bool:
     return attr.field in SHAREABLE
 
 
-@dataclass
-class Section:
-    brand: str | None = None
-    facts: Facts = field(default_factory=Facts)
+class Section(NamedTuple):
+    """The lines under a brand-only header line: its maker and what it says about them."""
+    brand: str | None
+    facts: dict
+
+
+NO_SECTION = Section(None, {})                       # (its facts stay empty: only a header's are added to)
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: the words that speak for the
     whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
-    lines = [m.span() for m in LINE_RE.finditer(text)] if "\n" in text else [(0, len(text))]
-    message = Facts()
+    if "\n" in text:
+        lines = [m.span() for m in LINE_RE.finditer(text)]
+        anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
+    else:                                           # (most messages: one line, everything on it)
+        lines, anchors_of, attributes_of = [(0, len(text))], [anchors], [attributes]
+    message: dict = {}
     grouped = []                                    # (line span, watches)
-    for start, end in lines:
-        line_anchors = [a for a in anchors if start <= a.start < end]
+    for (start, end), line_anchors, line_attrs in zip(lines, anchors_of, attributes_of):
         watches = group_line(text, line_anchors) if line_anchors else []
-        if watches and (is_accessory_line(text, start, end, line_anchors, attributes, accessories)
-                        or names_again(watches, grouped, attributes, start, end)):
+        if watches and (is_accessory_line(text, start, end, line_anchors, line_attrs, accessories)
+                        or names_again(watches, grouped, line_attrs)):
             watches = []
         grouped.append(((start, end), watches))
     watch_lines = [i for i, (_s, ws) in enumerate(grouped) if ws]
-    for i in watch_lines:                           # a lone brand over other listing lines: a header
-        span, ws = grouped[i]
-        if len(ws) == 1 and not ws[0].first("model") and not ws[0].first("reference") and \
-                any(j > i for j in watch_lines) and not any(
-                    a.field == "price" and a.value.asking and not a.value.bare
-                    for a in attributes if span[0] <= a.start < span[1]):
+    for i in watch_lines[:-1]:                      # a lone brand over other listing lines: a header
+        ws = grouped[i][1]
+        if len(ws) == 1 and not ws[0].named() and not any(
+                a.field == "price" and a.value.asking and not a.value.bare for a in attributes_of[i]):
             ws[0].header = True
-    out: list[tuple[Watch, Facts, Section]] = []
-    section = Section()
+    out: list[tuple[Watch, dict, Section]] = []
+    section = NO_SECTION
     last_listing = None
     listing_lines = [i for i in watch_lines if not grouped[i][1][0].header]
     for i, ((start, end), watches) in enumerate(grouped):
-        line_attrs = [a for a in attributes if start <= a.start < end]
+        line_attrs = attributes_of[i]
         if watches and watches[0].header:
-            section = Section(watches[0].brand, Facts())
+            section = Section(watches[0].brand, {})
             for attr in line_attrs:
-                section.facts.add(attr, text)
+                add_fact(section.facts, attr, text)
             continue
         if not watches:
-            after_last = not any(j > i for j in listing_lines)
-            before_first = not any(j < i for j in listing_lines)
+            after_last = not listing_lines or listing_lines[-1] < i
+            before_first = not listing_lines or i < listing_lines[0]
             has_price = any(a.field == "price" and a.value.asking and (not a.value.bare or
                             trailing_round(text, a.value, end)) for a in line_attrs)
-            said = Facts()
+            said: dict = {}
             for attr in line_attrs:
-                said.add(attr, text, end)
+                add_fact(said, attr, text, end)
             if before_first:                        # "Lange New" then "Used": the nearer line wins
-                (section.facts if section.brand else message).values.update(said.values)
+                (section.facts if section.brand else message).update(said)
             elif after_last and len(out) > 1 and not has_price:
-                message.values.update(said.values)  # "Tout en TBE", "Prix en euros HT"
+                message.update(said)                # "Tout en TBE", "Prix en euros HT"
             elif last_listing:
                 for attr in line_attrs:             # the listing goes on: "Carte 2022, boîte et papiers"
-                    last_listing[1].add(attr, text, end)
+                    add_fact(last_listing[1], attr, text, end)
             continue
         assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
-    return [(w, facts.under(sec.facts, message), sec) for w, facts, sec in out]
+    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]
 
 
-def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute], start: int, end: int) -> bool:
+def on_lines(lines: list[tuple[int, int]], mentions: list) -> list[list]:
+    """The mentions (anchors or attributes, each in order) that start on each line."""
+    starts = [start for start, _end in lines]
+    by_line: list[list] = [[] for _ in lines]
+    for x in mentions:
+        i = bisect_right(starts, x.start) - 1
+        if i >= 0 and x.start < lines[i][1]:        # (none starts on a line break)
+            by_line[i].append(x)
+    return by_line
+
+
+def names_again(watches: list[Watch], grouped: list, line_attrs: list[Attribute]) -> bool:
     """A line that names the watch of the line before again, with no reference or price of its own
     ("Vends ma Speedy Pro 2019" / "La Speedmaster est full set"), goes on describing it."""
     if len(watches) != 1 or not grouped:
@@ -516,8 +542,7 @@ def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute]
     before = next((ws for _span, ws in reversed(grouped) if ws), None)
     if not before or len(before) != 1 or watches[0].first("reference") or \
             any(a.explicit for a in watches[0].anchors) or any(
-                a.field in ("price", "year", "size_mm", "bare_size") and start <= a.start < end
-                for a in attributes):
+                a.field in ("price", "year", "size_mm", "bare_size") for a in line_attrs):
         return False                                 # a list line of its own: "Omega AT 38 2019"
     model, earlier = watches[0].first("model"), before[0].first("model")
     return bool(model and earlier and compatible_models(model, earlier))
@@ -525,20 +550,21 @@ def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute]
 
 def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:
     """Each watch takes the attributes of its stretch; alternatives share their tail."""
-    bounds = [w.start for w in watches[1:]] + [line_end]
-    facts = [Facts() for _ in watches]
+    lone = len(watches) == 1
+    bounds = None if lone else [w.start for w in watches[1:]]     # where each next watch starts
+    facts: list[dict] = [{} for _ in watches]
     for attr in line_attrs:
         if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
                          for _s, end, _v in whole):
-            message.add(attr, text, line_end)       # "all full set", "tout en TBE"
+            add_fact(message, attr, text, line_end)     # "all full set", "tout en TBE"
             continue
-        index = 0 if len(bounds) == 1 else next(k for k, bound in enumerate(bounds) if attr.start < bound)
+        index = 0 if lone else bisect_right(bounds, attr.start)
         if attr.field == "bare_size":
             if not (size_follows_model(text, watches[index], attr)
                     or SIZE_CUE_RE.search(text, max(0, attr.start - 14), attr.start)):
                 continue
             attr = attr._replace(field="size_mm")
-        facts[index].add(attr, text, line_end)
+        add_fact(facts[index], attr, text, line_end)
     k = 0
     while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
         j = k
@@ -548,7 +574,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
             tail = [a for a in line_attrs if a.start >= watches[j].end and shareable(a)]
             for member in range(k, j):
                 for attr in tail:
-                    facts[member].add(attr, text, line_end)
+                    add_fact(facts[member], attr, text, line_end)
             brand, model = watches[k].brand, watches[k].first("model")
             for member in watches[k + 1:j + 1]:    # "SBGA211 ou SBGW231": one maker named; "El Primero
                 if member.brand not in (None, brand):  # A386 ou la réédition 03.A384...": one family
@@ -558,17 +584,14 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                     member.anchors.insert(0, Anchor(member.start, member.start, brand, False, shared))
         k = j + 1
     for w, f in zip(watches, facts):
-        if w.joined_by == "exchange" and not w.first("model") and not w.first("reference"):
-            continue                                 # "or trade for a Rolex": a target, not a watch
-        copies = multiple(text, w)
-        for _ in range(copies):
+        if w.named():
             out.append((w, f, section))
+        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
+            out += [(w, f, section)] * multiple(text, w)
 
 
 def multiple(text: str, w: Watch) -> int:
-    """'Tudor x 2': two watches of that maker, named by brand only."""
-    if w.first("model") or w.first("reference"):
-        return 1
+    """How many watches one named by its maker alone stands for: 'Tudor x 2'."""
     m = MULTIPLE_RE.match(text, w.end)
     return int(m.group(1)) if m else 1
 
@@ -587,7 +610,8 @@ def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
 def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes,
                       accessories: list[tuple]) -> bool:
     """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale. (A question
-    about a strap for a watch is about that watch.) `accessories`: such words (scan_words' triples)."""
+    about a strap for a watch is about that watch.) `anchors`, `attributes`: the line's;
+    `accessories`: such words (scan_words' triples)."""
     if not accessories:
         return False
     here = [at for at, _e, _v in accessories if start <= at < end]
@@ -597,7 +621,7 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
         if ACCESSORY_OF_WATCH_RE.search(text, start, at):
             continue
         if any(a.field in ("movement",) and a.value or a.field == "size_mm" and a.value >= 25
-               for a in attributes if start <= a.start < end):
+               for a in attributes):
             return False
         return True
     return False
@@ -694,15 +718,15 @@ def message_context(said: dict, attributes: list[Attribute], language: str | Non
 
 def loose_listing(text: str, attributes: list[Attribute], accessories: list[tuple]) -> list[tuple[Watch, dict, Section]]:
     """A watch described without a maker ("Vintage 36mm NH35 Automatic Diving Watch")."""
-    facts = Facts()
+    facts: dict = {}
     for attr in attributes:
         if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
-            facts.add(attr, text, len(text))
-    values = facts.under()
+            add_fact(facts, attr, text, len(text))
+    values = layered(facts)
     if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
             is_accessory_line(text, 0, len(text), [], attributes, accessories):
         return []
-    return [(Watch([Anchor(0, len(text))]), values, Section())]
+    return [(Watch([Anchor(0, len(text))]), values, NO_SECTION)]
 
 
 # ── 5. Type, language, confidence ────────────────────────────────────────────────────
