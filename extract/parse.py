@@ -16,6 +16,7 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from operator import attrgetter
 from typing import NamedTuple
 
 from extract import Extraction, Listing, built, models, rates, references
@@ -125,14 +126,14 @@ def find_references(text: str, first_digit: int) -> list[Anchor]:
             for r in references.find_references(text, first_digit)]
 
 
-def longest_first(a: Anchor) -> tuple[int, int]:
-    return a.start, a.start - a.end                  # in order; of two starting together, the longer
+START, END = attrgetter("start"), attrgetter("end")
 
 
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
     """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
     holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
-    found.sort(key=longest_first)
+    found.sort(key=END, reverse=True)                # in order; of two starting together, the longer (two
+    found.sort(key=START)                            # stable sorts: a Python key costs ~1k instructions each)
     merged: list[Anchor] = []
     for a in found:
         if merged and a.start < merged[-1].end:
@@ -239,24 +240,36 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
     """A written price beats a reference over the same digits, and so does a round number ending a
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
-    prices = [a.value for a in attributes if a.field == "price" and a.value.currency]
-    bare = [a.value for a in attributes if a.field == "price" and a.value.bare]
-    anchors = [a for a in anchors if not (a.reference and (
-        prices and any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
-        or bare and any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
-               and trailing_round(text, p, line_end(text, a.start)) for p in bare)))]
+    prices = [a.value for a in attributes if a.field == "price"]
+    if prices:
+        anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
+    ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
     kept = []
     for attr in attributes:
-        inside = [a for a in anchors if a.start < attr.end and attr.start < a.end]
-        if not inside:
-            kept.append(attr)
-        elif attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
+        first = bisect_right(ends, attr.start)               # the first anchor ending after its start
+        if first == len(anchors) or anchors[first].start >= attr.end:
+            kept.append(attr)                                # (most attributes: no anchor over them)
+            continue
+        inside = [a for a in anchors[first:] if a.start < attr.end]
+        if attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
             kept.append(attr)                                # "Pelagos 39": a size in the name
         elif attr.field == "movement" and not any(a.reference for a in inside):
             kept.append(attr)                                # "Grand Quartz" names its movement
     return anchors, kept
+
+
+def price_over(text: str, anchors: list[Anchor], a: Anchor, prices: list[PriceMatch]) -> bool:
+    """Whether reference `a` is read over a price's digits: a written price's, or a round number's
+    ending a line that already has a reference."""
+    for p in prices:
+        if p.currency and (p.start <= a.start < p.end or a.start <= p.start < a.end):
+            return True
+        if p.bare and p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a) \
+                and trailing_round(text, p, line_end(text, a.start)):
+            return True
+    return False
 
 
 def line_end(text: str, pos: int) -> int:
