@@ -16,6 +16,7 @@ import functools
 import re
 from bisect import bisect_right
 from dataclasses import dataclass
+from itertools import repeat
 from operator import attrgetter
 from typing import NamedTuple
 
@@ -748,8 +749,31 @@ OPENER_RE = re.compile(LEAD + guarded("|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()), re.IGNORECASE), re.IGNORECASE)
 FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener: "WTS/WTT", "FT/FS"
 STOCK_OPENER_RE = re.compile(LEAD + guarded(words(*STOCK_OPENERS), re.IGNORECASE), re.IGNORECASE)
-WORD_RE = re.compile(r"[a-zà-ÿ][a-zà-ÿ]*(?:'[a-zà-ÿ]+)?")    # a letter first: re skips to the next one
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
+LETTER = "[a-zà-ÿ]"                                  # of a word language_of counts, in lower case
+WORD = rf"{LETTER}{LETTER}*(?:'{LETTER}+)?"          # "c'est"; (a letter first: re skips to the next one)
+
+
+def _word_chars() -> bytes:
+    """bytes.translate's table for language_of: each Latin-1 character as it reads in a WORD, lower-cased
+    and unaccented (an apostrophe stays), any other as a space."""
+    table = bytearray(b" " * 256)
+    for code in range(256):
+        ch = chr(code).lower()
+        if len(ch) == 1 and re.fullmatch(f"{LETTER}|'", ch):
+            table[code] = ord(ch.translate(FOLD_ACCENTS))
+    return bytes(table)
+
+
+# language_of counts WORDs in Latin-1 bytes: one bytes.translate folds case and accents and blanks out
+# the rest in a few machine instructions a character, where re costs ~2k a word found. A character
+# beyond Latin-1 encodes as "?", no letter, as it is none in WORD (but four: see words_of).
+WORD_CHARS = _word_chars()
+WORD_BYTES_RE = re.compile(WORD.encode("latin-1"))
+LONE_APOSTROPHE_RE = re.compile(rb"'(?: (?<!%s') | (?!%s) )" % ((LETTER.encode("latin-1"),) * 2),  # not between
+                                re.VERBOSE)                                                        # two letters
+CHAINED_APOSTROPHES_RE = re.compile(rb"'%s+'" % LETTER.encode("latin-1"))    # "rock'n'roll"
+LEANING = {word.encode(): (word in FRENCH) - (word in ENGLISH) for word in FRENCH | ENGLISH}
 FRENCH_OPENER_RE = re.compile(guarded(words(
     "vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo", "vendre", "vente",
     "propose", "d[ée]stockage", "arrivage", "c[èe]de", "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse",
@@ -761,16 +785,24 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     opener = opener or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    tokens = WORD_RE.findall(text.lower())           # (folding changes no word's bounds: fold the few
-    if not text.isascii():                           # accented words, not every character of the text)
-        tokens = [t if t.isascii() else t.translate(FOLD_ACCENTS) for t in tokens]
-    fr = sum(map(FRENCH.__contains__, tokens))
-    en = sum(map(ENGLISH.__contains__, tokens))
-    if fr > en:
+    balance = sum(map(LEANING.get, words_of(text), repeat(0)))     # French words less English ones
+    if balance > 0:
         return "fr"
-    if en > fr:
+    if balance < 0:
         return "en"
     return None
+
+
+def words_of(text: str) -> list[bytes]:
+    """The WORDs of a text, lower-cased and unaccented (Latin-1 bytes: see WORD_CHARS)."""
+    if not text.isascii() and ("\u0130" in text or "\u0178" in text or "\u212a" in text or "\u212b" in text):
+        text = text.lower()                          # İ Ÿ K Å: beyond Latin-1, lower-cased into it
+    spelled = text.encode("latin-1", "replace").translate(WORD_CHARS)
+    if b"'" in spelled:
+        spelled = LONE_APOSTROPHE_RE.sub(b" ", spelled)      # one not inside a word parts words: "'Pepsi'"
+        if CHAINED_APOSTROPHES_RE.search(spelled):           # a WORD takes one: "rock'n", "roll"
+            return WORD_BYTES_RE.findall(spelled)
+    return spelled.split()
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
