@@ -883,12 +883,18 @@ def read(text: str) -> Extraction:
     if not found:
         found = loose_listing(norm, attributes, accessories)
     mentions = anchors + attributes
-    listings = [to_listing(norm, w, facts, section, context, span_map, mentions) for w, facts, section in found]
-    priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
+    listings = []
+    priced_at = None                                 # where the first asking price of a listing starts
+    for w, facts, section in found:                  # (loops, not generators: ~1k instructions less each)
+        listings.append(to_listing(norm, w, facts, section, context, span_map, mentions))
+        if "price" in facts and (priced_at is None or facts["price"].start < priced_at):
+            priced_at = facts["price"].start
     kind, typed = message_type(norm, listings, said.get("intent", ()),
                                language, opener, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
-    understood = sum(x.end - x.start for x in mentions)
+    understood = 0
+    for x in mentions:
+        understood += x.end - x.start
     return built(Extraction, {"type": kind, "listings": tuple(listings),
                               "confidence": confidence(norm, listings, typed, understood), "language": language})
