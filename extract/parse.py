@@ -648,7 +648,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
     model = pick_model(w) or model_after_brand(text, w, mentions)
     if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
-    if not any(a.explicit for a in w.anchors) and NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)):
+    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -810,7 +810,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
     asking price of a listing starts."""
-    priced = any(l.price is not None for l in listings)
+    priced = any([l.price is not None for l in listings])       # (a list: no generator to resume)
     said = {kind for _at, _end, kind in intents}
     if opener:
         kind = opener.lastgroup
@@ -858,8 +858,8 @@ def confidence(text: str, listings: list[Listing], typed: bool, understood: int)
     coverage = min(1.0, understood / letters)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
-    complete = sum((l.brand is not None) + (l.model is not None or l.reference is not None)
-                   + (l.price is not None) for l in listings) / (3 * len(listings))
+    complete = sum([(l.brand is not None) + (l.model is not None or l.reference is not None)
+                    + (l.price is not None) for l in listings]) / (3 * len(listings))
     return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
 
 
