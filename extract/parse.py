@@ -14,7 +14,10 @@ The flow, in the order of the sections below:
 """
 import functools
 import re
-from dataclasses import dataclass, field
+from bisect import bisect_right
+from dataclasses import dataclass
+from itertools import repeat
+from operator import attrgetter
 from typing import NamedTuple
 
 from extract import Extraction, Listing, built, models, rates, references
@@ -124,14 +127,14 @@ def find_references(text: str, first_digit: int) -> list[Anchor]:
             for r in references.find_references(text, first_digit)]
 
 
-def longest_first(a: Anchor) -> tuple[int, int]:
-    return a.start, a.start - a.end                  # in order; of two starting together, the longer
+START, END = attrgetter("start"), attrgetter("end")
 
 
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
     """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
     holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
-    found.sort(key=longest_first)
+    found.sort(key=END, reverse=True)                # in order; of two starting together, the longer (two
+    found.sort(key=START)                            # stable sorts: a Python key costs ~1k instructions each)
     merged: list[Anchor] = []
     for a in found:
         if merged and a.start < merged[-1].end:
@@ -253,24 +256,36 @@ def card_date(text: str, m: re.Match) -> list[Attribute]:
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
     """A written price beats a reference over the same digits, and so does a round number ending a
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
-    prices = [a.value for a in attributes if a.field == "price" and a.value.currency]
-    bare = [a.value for a in attributes if a.field == "price" and a.value.bare]
-    anchors = [a for a in anchors if not (a.reference and (
-        prices and any(p.start <= a.start < p.end or a.start <= p.start < a.end for p in prices)
-        or bare and any(p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a)
-               and trailing_round(text, p, line_end(text, a.start)) for p in bare)))]
+    prices = [a.value for a in attributes if a.field == "price"]
+    if prices:
+        anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
+    ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
     kept = []
     for attr in attributes:
-        inside = [a for a in anchors if a.start < attr.end and attr.start < a.end]
-        if not inside:
-            kept.append(attr)
-        elif attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
+        first = bisect_right(ends, attr.start)               # the first anchor ending after its start
+        if first == len(anchors) or anchors[first].start >= attr.end:
+            kept.append(attr)                                # (most attributes: no anchor over them)
+            continue
+        inside = [a for a in anchors[first:] if a.start < attr.end]
+        if attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
             kept.append(attr)                                # "Pelagos 39": a size in the name
         elif attr.field == "movement" and not any(a.reference for a in inside):
             kept.append(attr)                                # "Grand Quartz" names its movement
     return anchors, kept
+
+
+def price_over(text: str, anchors: list[Anchor], a: Anchor, prices: list[PriceMatch]) -> bool:
+    """Whether reference `a` is read over a price's digits: a written price's, or a round number's
+    ending a line that already has a reference."""
+    for p in prices:
+        if p.currency and (p.start <= a.start < p.end or a.start <= p.start < a.end):
+            return True
+        if p.bare and p.start == a.start and p.end == a.end and line_has_reference_before(text, anchors, a) \
+                and trailing_round(text, p, line_end(text, a.start)):
+            return True
+    return False
 
 
 def line_end(text: str, pos: int) -> int:
@@ -295,7 +310,7 @@ MULTIPLE_RE = re.compile(r"\s*[xX×]\s*([2-5])(?!\d)")                  # "Tudor
 
 def separator(gap: str) -> str | None:
     """The strongest separator in the text between two anchors: exchange > alternative > list."""
-    if gap == " " or not gap:                        # most anchors are one space apart
+    if not gap:
         return None
     kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
     return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
@@ -325,10 +340,21 @@ class Watch:
 
     @property
     def brand(self) -> str | None:
+        """The maker written, else the first one implied (by a model or a reference)."""
+        implied = None
         for a in self.anchors:
-            if a.explicit and a.brand:
-                return a.brand
-        return self.first("brand")
+            if a.brand:
+                if a.explicit:
+                    return a.brand
+                implied = implied or a.brand
+        return implied
+
+    def named(self) -> bool:
+        """Whether a model or a reference names it (not its maker alone)."""
+        for a in self.anchors:
+            if a.model or a.reference:
+                return True
+        return False
 
 
 NOT_UPPER_ALNUM_RE = re.compile(r"[^0-9A-Z]")
@@ -357,23 +383,21 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
     """The watches of one line, in order. An anchor opens a new watch when it names something the
     current one already has (another reference, model or maker) with a separator in between;
     without one it only describes the current watch ("Tudor Black Bay GMT 'Pepsi'", "16523 Zenith")."""
-    watches: list[Watch] = []
-    for a in anchors:
-        if not watches:
-            watches.append(Watch([a]))
-            continue
-        w = watches[-1]
-        gap = text[w.end:a.start]
-        sep = separator(gap)
-        if a.explicit and w.brand and a.brand != w.brand and COLLABORATION_RE.match(gap):
+    w = Watch([anchors[0]])
+    watches = [w]
+    for a in anchors[1:]:
+        gap = text[w.anchors[-1].end:a.start]
+        sep = None if gap == " " else separator(gap)    # (most anchors are one space apart)
+        if a.explicit and COLLABORATION_RE.match(gap) and w.brand and a.brand != w.brand:
             maker = a.brand if a.brand in COLLABORATION_MAKERS else w.brand
             w.anchors = [x._replace(brand=maker) if x.explicit else x for x in w.anchors] + \
                 [a._replace(brand=maker)]
             continue
-        opens, moved = opens_new_watch(w, a, sep)
+        opens, moved = opens_new_watch(w, a, sep) if sep or a.reference else (False, ())
         if opens:
             w.anchors = [x for x in w.anchors if x not in moved]
-            watches.append(Watch(moved + [a], joined_by=sep))
+            w = Watch(moved + [a], joined_by=sep)
+            watches.append(w)
         elif fits(w, a):
             w.anchors.append(a)
     return watches
@@ -404,8 +428,10 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
 
 def fits(w: Watch, a: Anchor) -> bool:
     """A nickname of another maker's watch is a description here ("Orient ... Batman bezel")."""
+    if a.explicit or not a.brand:
+        return True
     brand = w.brand
-    return not (brand and a.brand and a.brand != brand and not a.explicit)
+    return not brand or a.brand == brand
 
 
 # ── 4. Listings ──────────────────────────────────────────────────────────────────────
@@ -418,37 +444,36 @@ ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(guarded(words(*NOT_THE_BRAND), re.IGNORECASE), re.IGNORECASE)
 
 
-@dataclass
-class Facts:
-    """What a stretch of text says about a watch; first value wins, conditions by rank."""
-    values: dict = field(default_factory=dict)
-
-    def add(self, attr: Attribute, text: str, line_end: int | None = None) -> None:
-        name, value = attr.field, attr.value
-        if name == "price":
-            if not value.asking or (value.bare and not trailing_round(text, value, line_end)):
-                return
-        if name == "condition":
-            old = self.values.get("condition")
-            if old is None or CONDITION_RANK[value] < CONDITION_RANK[old]:
-                self.values["condition"] = value
+def add_fact(facts: dict, attr: Attribute, text: str, line_end: int | None = None) -> None:
+    """What a stretch of text says about a watch (`facts`: field → value; a plain dict, as a class's
+    instance costs ~2k machine instructions to make): first value wins, conditions by rank."""
+    name, value = attr.field, attr.value
+    if name == "price":
+        if not value.asking or (value.bare and not trailing_round(text, value, line_end)):
             return
-        if name == "box_papers":
-            box, papers = value
-            if box is not None:
-                self.values["box"] = box
-            if papers is not None:
-                self.values["papers"] = papers
-            return
-        self.values.setdefault(name, value)
+    if name == "condition":
+        old = facts.get("condition")
+        if old is None or CONDITION_RANK[value] < CONDITION_RANK[old]:
+            facts["condition"] = value
+        return
+    if name == "box_papers":
+        box, papers = value
+        if box is not None:
+            facts["box"] = box
+        if papers is not None:
+            facts["papers"] = papers
+        return
+    facts.setdefault(name, value)
 
-    def under(self, *defaults: "Facts") -> dict:
-        out = {}
-        for layer in reversed((self,) + defaults):
-            for name, value in layer.values.items():
-                if value is not None:
-                    out[name] = value
-        return out
+
+def layered(*layers: dict) -> dict:
+    """Facts over the ones they refine (a watch's over its section's over the message's)."""
+    out = {}
+    for layer in reversed(layers):
+        for name, value in layer.items():
+            if value is not None:
+                out[name] = value
+    return out
 
 
 def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
@@ -463,67 +488,82 @@ def shareable(attr: Attribute) -> bool:
     return attr.field in SHAREABLE
 
 
-@dataclass
-class Section:
-    brand: str | None = None
-    facts: Facts = field(default_factory=Facts)
+class Section(NamedTuple):
+    """The lines under a brand-only header line: its maker and what it says about them."""
+    brand: str | None
+    facts: dict
+
+
+NO_SECTION = Section(None, {})                       # (its facts stay empty: only a header's are added to)
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: the words that speak for the
     whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
-    lines = [m.span() for m in LINE_RE.finditer(text)] if "\n" in text else [(0, len(text))]
-    message = Facts()
+    if "\n" in text:
+        lines = [m.span() for m in LINE_RE.finditer(text)]
+        anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
+    else:                                           # (most messages: one line, everything on it)
+        lines, anchors_of, attributes_of = [(0, len(text))], [anchors], [attributes]
+    message: dict = {}
     grouped = []                                    # (line span, watches)
-    for start, end in lines:
-        line_anchors = [a for a in anchors if start <= a.start < end]
+    for (start, end), line_anchors, line_attrs in zip(lines, anchors_of, attributes_of):
         watches = group_line(text, line_anchors) if line_anchors else []
-        if watches and (is_accessory_line(text, start, end, line_anchors, attributes, accessories)
-                        or names_again(watches, grouped, attributes, start, end)):
+        if watches and (is_accessory_line(text, start, end, line_anchors, line_attrs, accessories)
+                        or names_again(watches, grouped, line_attrs)):
             watches = []
         grouped.append(((start, end), watches))
     watch_lines = [i for i, (_s, ws) in enumerate(grouped) if ws]
-    for i in watch_lines:                           # a lone brand over other listing lines: a header
-        span, ws = grouped[i]
-        if len(ws) == 1 and not ws[0].first("model") and not ws[0].first("reference") and \
-                any(j > i for j in watch_lines) and not any(
-                    a.field == "price" and a.value.asking and not a.value.bare
-                    for a in attributes if span[0] <= a.start < span[1]):
+    for i in watch_lines[:-1]:                      # a lone brand over other listing lines: a header
+        ws = grouped[i][1]
+        if len(ws) == 1 and not ws[0].named() and not any(
+                a.field == "price" and a.value.asking and not a.value.bare for a in attributes_of[i]):
             ws[0].header = True
-    out: list[tuple[Watch, Facts, Section]] = []
-    section = Section()
+    out: list[tuple[Watch, dict, Section]] = []
+    section = NO_SECTION
     last_listing = None
     listing_lines = [i for i in watch_lines if not grouped[i][1][0].header]
     for i, ((start, end), watches) in enumerate(grouped):
-        line_attrs = [a for a in attributes if start <= a.start < end]
+        line_attrs = attributes_of[i]
         if watches and watches[0].header:
-            section = Section(watches[0].brand, Facts())
+            section = Section(watches[0].brand, {})
             for attr in line_attrs:
-                section.facts.add(attr, text)
+                add_fact(section.facts, attr, text)
             continue
         if not watches:
-            after_last = not any(j > i for j in listing_lines)
-            before_first = not any(j < i for j in listing_lines)
+            after_last = not listing_lines or listing_lines[-1] < i
+            before_first = not listing_lines or i < listing_lines[0]
             has_price = any(a.field == "price" and a.value.asking and (not a.value.bare or
                             trailing_round(text, a.value, end)) for a in line_attrs)
-            said = Facts()
+            said: dict = {}
             for attr in line_attrs:
-                said.add(attr, text, end)
+                add_fact(said, attr, text, end)
             if before_first:                        # "Lange New" then "Used": the nearer line wins
-                (section.facts if section.brand else message).values.update(said.values)
+                (section.facts if section.brand else message).update(said)
             elif after_last and len(out) > 1 and not has_price:
-                message.values.update(said.values)  # "Tout en TBE", "Prix en euros HT"
+                message.update(said)                # "Tout en TBE", "Prix en euros HT"
             elif last_listing:
                 for attr in line_attrs:             # the listing goes on: "Carte 2022, boîte et papiers"
-                    last_listing[1].add(attr, text, end)
+                    add_fact(last_listing[1], attr, text, end)
             continue
         assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
-    return [(w, facts.under(sec.facts, message), sec) for w, facts, sec in out]
+    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]
 
 
-def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute], start: int, end: int) -> bool:
+def on_lines(lines: list[tuple[int, int]], mentions: list) -> list[list]:
+    """The mentions (anchors or attributes, each in order) that start on each line."""
+    starts = [start for start, _end in lines]
+    by_line: list[list] = [[] for _ in lines]
+    for x in mentions:
+        i = bisect_right(starts, x.start) - 1
+        if i >= 0 and x.start < lines[i][1]:        # (none starts on a line break)
+            by_line[i].append(x)
+    return by_line
+
+
+def names_again(watches: list[Watch], grouped: list, line_attrs: list[Attribute]) -> bool:
     """A line that names the watch of the line before again, with no reference or price of its own
     ("Vends ma Speedy Pro 2019" / "La Speedmaster est full set"), goes on describing it."""
     if len(watches) != 1 or not grouped:
@@ -531,8 +571,7 @@ def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute]
     before = next((ws for _span, ws in reversed(grouped) if ws), None)
     if not before or len(before) != 1 or watches[0].first("reference") or \
             any(a.explicit for a in watches[0].anchors) or any(
-                a.field in ("price", "year", "size_mm", "bare_size") and start <= a.start < end
-                for a in attributes):
+                a.field in ("price", "year", "size_mm", "bare_size") for a in line_attrs):
         return False                                 # a list line of its own: "Omega AT 38 2019"
     model, earlier = watches[0].first("model"), before[0].first("model")
     return bool(model and earlier and compatible_models(model, earlier))
@@ -540,20 +579,21 @@ def names_again(watches: list[Watch], grouped: list, attributes: list[Attribute]
 
 def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:
     """Each watch takes the attributes of its stretch; alternatives share their tail."""
-    bounds = [w.start for w in watches[1:]] + [line_end]
-    facts = [Facts() for _ in watches]
+    lone = len(watches) == 1
+    bounds = None if lone else [w.start for w in watches[1:]]     # where each next watch starts
+    facts: list[dict] = [{} for _ in watches]
     for attr in line_attrs:
         if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
                          for _s, end, _v in whole):
-            message.add(attr, text, line_end)       # "all full set", "tout en TBE"
+            add_fact(message, attr, text, line_end)     # "all full set", "tout en TBE"
             continue
-        index = 0 if len(bounds) == 1 else next(k for k, bound in enumerate(bounds) if attr.start < bound)
+        index = 0 if lone else bisect_right(bounds, attr.start)
         if attr.field == "bare_size":
             if not (size_follows_model(text, watches[index], attr)
                     or SIZE_CUE_RE.search(text, max(0, attr.start - 14), attr.start)):
                 continue
             attr = attr._replace(field="size_mm")
-        facts[index].add(attr, text, line_end)
+        add_fact(facts[index], attr, text, line_end)
     k = 0
     while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
         j = k
@@ -563,7 +603,7 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
             tail = [a for a in line_attrs if a.start >= watches[j].end and shareable(a)]
             for member in range(k, j):
                 for attr in tail:
-                    facts[member].add(attr, text, line_end)
+                    add_fact(facts[member], attr, text, line_end)
             brand, model = watches[k].brand, watches[k].first("model")
             for member in watches[k + 1:j + 1]:    # "SBGA211 ou SBGW231": one maker named; "El Primero
                 if member.brand not in (None, brand):  # A386 ou la réédition 03.A384...": one family
@@ -573,17 +613,14 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                     member.anchors.insert(0, Anchor(member.start, member.start, brand, False, shared))
         k = j + 1
     for w, f in zip(watches, facts):
-        if w.joined_by == "exchange" and not w.first("model") and not w.first("reference"):
-            continue                                 # "or trade for a Rolex": a target, not a watch
-        copies = multiple(text, w)
-        for _ in range(copies):
+        if w.named():
             out.append((w, f, section))
+        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
+            out += [(w, f, section)] * multiple(text, w)
 
 
 def multiple(text: str, w: Watch) -> int:
-    """'Tudor x 2': two watches of that maker, named by brand only."""
-    if w.first("model") or w.first("reference"):
-        return 1
+    """How many watches one named by its maker alone stands for: 'Tudor x 2'."""
     m = MULTIPLE_RE.match(text, w.end)
     return int(m.group(1)) if m else 1
 
@@ -602,7 +639,8 @@ def size_follows_model(text: str, w: Watch, attr: Attribute) -> bool:
 def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], attributes,
                       accessories: list[tuple]) -> bool:
     """A strap, a bracelet, an accessory sale or "my collection": no watch is for sale. (A question
-    about a strap for a watch is about that watch.) `accessories`: such words (scan_words' triples)."""
+    about a strap for a watch is about that watch.) `anchors`, `attributes`: the line's;
+    `accessories`: such words (scan_words' triples)."""
     if not accessories:
         return False
     here = [at for at, _e, _v in accessories if start <= at < end]
@@ -612,7 +650,7 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
         if ACCESSORY_OF_WATCH_RE.search(text, start, at):
             continue
         if any(a.field in ("movement",) and a.value or a.field == "size_mm" and a.value >= 25
-               for a in attributes if start <= a.start < end):
+               for a in attributes):
             return False
         return True
     return False
@@ -625,7 +663,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
     model = pick_model(w) or model_after_brand(text, w, mentions)
     if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
-    if not any(a.explicit for a in w.anchors) and NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)):
+    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -709,15 +747,15 @@ def message_context(said: dict, attributes: list[Attribute], language: str | Non
 
 def loose_listing(text: str, attributes: list[Attribute], accessories: list[tuple]) -> list[tuple[Watch, dict, Section]]:
     """A watch described without a maker ("Vintage 36mm NH35 Automatic Diving Watch")."""
-    facts = Facts()
+    facts: dict = {}
     for attr in attributes:
         if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
-            facts.add(attr, text, len(text))
-    values = facts.under()
+            add_fact(facts, attr, text, len(text))
+    values = layered(facts)
     if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
             is_accessory_line(text, 0, len(text), [], attributes, accessories):
         return []
-    return [(Watch([Anchor(0, len(text))]), values, Section())]
+    return [(Watch([Anchor(0, len(text))]), values, NO_SECTION)]
 
 
 # ── 5. Type, language, confidence ────────────────────────────────────────────────────
@@ -726,8 +764,31 @@ OPENER_RE = re.compile(LEAD + guarded("|".join(
     f"(?P<{kind}>{words(*phrases)})" for kind, phrases in OPENERS.items()), re.IGNORECASE), re.IGNORECASE)
 FOR_SALE_RE = re.compile(r"wts|fs", re.IGNORECASE)           # in a trade opener: "WTS/WTT", "FT/FS"
 STOCK_OPENER_RE = re.compile(LEAD + guarded(words(*STOCK_OPENERS), re.IGNORECASE), re.IGNORECASE)
-WORD_RE = re.compile(r"[a-zà-ÿ][a-zà-ÿ]*(?:'[a-zà-ÿ]+)?")    # a letter first: re skips to the next one
 FOLD_ACCENTS = str.maketrans("àâäéèêëîïôöùûüç", "aaaeeeeiioouuuc")
+LETTER = "[a-zà-ÿ]"                                  # of a word language_of counts, in lower case
+WORD = rf"{LETTER}{LETTER}*(?:'{LETTER}+)?"          # "c'est"; (a letter first: re skips to the next one)
+
+
+def _word_chars() -> bytes:
+    """bytes.translate's table for language_of: each Latin-1 character as it reads in a WORD, lower-cased
+    and unaccented (an apostrophe stays), any other as a space."""
+    table = bytearray(b" " * 256)
+    for code in range(256):
+        ch = chr(code).lower()
+        if len(ch) == 1 and re.fullmatch(f"{LETTER}|'", ch):
+            table[code] = ord(ch.translate(FOLD_ACCENTS))
+    return bytes(table)
+
+
+# language_of counts WORDs in Latin-1 bytes: one bytes.translate folds case and accents and blanks out
+# the rest in a few machine instructions a character, where re costs ~2k a word found. A character
+# beyond Latin-1 encodes as "?", no letter, as it is none in WORD (but four: see words_of).
+WORD_CHARS = _word_chars()
+WORD_BYTES_RE = re.compile(WORD.encode("latin-1"))
+LONE_APOSTROPHE_RE = re.compile(rb"'(?: (?<!%s') | (?!%s) )" % ((LETTER.encode("latin-1"),) * 2),  # not between
+                                re.VERBOSE)                                                        # two letters
+CHAINED_APOSTROPHES_RE = re.compile(rb"'%s+'" % LETTER.encode("latin-1"))    # "rock'n'roll"
+LEANING = {word.encode(): (word in FRENCH) - (word in ENGLISH) for word in FRENCH | ENGLISH}
 FRENCH_OPENER_RE = re.compile(guarded(words(
     "vends?", "vds", "rch", "je", "j'", "cherche", "recherche", "[ée]change", "[ée]ch", "dispo", "vendre", "vente",
     "propose", "d[ée]stockage", "arrivage", "c[èe]de", "ach[èe]te", "rach[èe]te", "achat", "troc", "baisse",
@@ -739,16 +800,24 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     opener = opener or STOCK_OPENER_RE.match(text)
     if opener and FRENCH_OPENER_RE.search(opener.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
-    tokens = WORD_RE.findall(text.lower())           # (folding changes no word's bounds: fold the few
-    if not text.isascii():                           # accented words, not every character of the text)
-        tokens = [t if t.isascii() else t.translate(FOLD_ACCENTS) for t in tokens]
-    fr = sum(map(FRENCH.__contains__, tokens))
-    en = sum(map(ENGLISH.__contains__, tokens))
-    if fr > en:
+    balance = sum(map(LEANING.get, words_of(text), repeat(0)))     # French words less English ones
+    if balance > 0:
         return "fr"
-    if en > fr:
+    if balance < 0:
         return "en"
     return None
+
+
+def words_of(text: str) -> list[bytes]:
+    """The WORDs of a text, lower-cased and unaccented (Latin-1 bytes: see WORD_CHARS)."""
+    if not text.isascii() and ("\u0130" in text or "\u0178" in text or "\u212a" in text or "\u212b" in text):
+        text = text.lower()                          # İ Ÿ K Å: beyond Latin-1, lower-cased into it
+    spelled = text.encode("latin-1", "replace").translate(WORD_CHARS)
+    if b"'" in spelled:
+        spelled = LONE_APOSTROPHE_RE.sub(b" ", spelled)      # one not inside a word parts words: "'Pepsi'"
+        if CHAINED_APOSTROPHES_RE.search(spelled):           # a WORD takes one: "rock'n", "roll"
+            return WORD_BYTES_RE.findall(spelled)
+    return spelled.split()
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
@@ -756,7 +825,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
     asking price of a listing starts."""
-    priced = any(l.price is not None for l in listings)
+    priced = any([l.price is not None for l in listings])       # (a list: no generator to resume)
     said = {kind for _at, _end, kind in intents}
     if opener:
         kind = opener.lastgroup
@@ -804,8 +873,8 @@ def confidence(text: str, listings: list[Listing], typed: bool, understood: int)
     coverage = min(1.0, understood / letters)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
-    complete = sum((l.brand is not None) + (l.model is not None or l.reference is not None)
-                   + (l.price is not None) for l in listings) / (3 * len(listings))
+    complete = sum([(l.brand is not None) + (l.model is not None or l.reference is not None)
+                    + (l.price is not None) for l in listings]) / (3 * len(listings))
     return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
 
 
@@ -829,12 +898,18 @@ def read(text: str) -> Extraction:
     if not found:
         found = loose_listing(norm, attributes, accessories)
     mentions = anchors + attributes
-    listings = [to_listing(norm, w, facts, section, context, span_map, mentions) for w, facts, section in found]
-    priced_at = min((facts["price"].start for _w, facts, _s in found if facts.get("price")), default=None)
+    listings = []
+    priced_at = None                                 # where the first asking price of a listing starts
+    for w, facts, section in found:                  # (loops, not generators: ~1k instructions less each)
+        listings.append(to_listing(norm, w, facts, section, context, span_map, mentions))
+        if "price" in facts and (priced_at is None or facts["price"].start < priced_at):
+            priced_at = facts["price"].start
     kind, typed = message_type(norm, listings, said.get("intent", ()),
                                language, opener, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
-    understood = sum(x.end - x.start for x in mentions)
+    understood = 0
+    for x in mentions:
+        understood += x.end - x.start
     return built(Extraction, {"type": kind, "listings": tuple(listings),
                               "confidence": confidence(norm, listings, typed, understood), "language": language})
