@@ -435,6 +435,20 @@ def test_language(text, language):
     assert extract(text).language == language
 
 
+def test_language_counts_the_words_a_plain_reading_finds():
+    """words_of reads language_of's WORDs from Latin-1 bytes (one translate, no regex a word): the same
+    words as WORD's regex over the lower-cased text with accents folded, over the dev set and the whole of
+    Unicode (İ, Ÿ and the Kelvin and Ångström signs lower-case into Latin-1; the rest beyond it is no letter)."""
+    word = re.compile(parse.WORD)
+
+    def plain(text):
+        return [w.translate(parse.FOLD_ACCENTS).encode("latin-1") for w in word.findall(text.lower())]
+    dev = [json.loads(line)["text"] for line in open(FR_DEV, encoding="utf-8")]
+    odd = "l'\u0130stanbul \u0178ves \u212aelvin \u212bngstr\u00f6m rock'n'roll 'Pepsi' c'est \u00c9T\u00c9 ''a'"
+    for text in dev + [odd, EVERY_CHARACTER, " ".join(EVERY_CHARACTER)]:
+        assert parse.words_of(text) == plain(text)
+
+
 def test_confidence_grows_with_what_was_understood():
     full = extract("Vends Rolex Submariner 116610LN de 2018, excellent état, full set, 8200€")
     thin = extract("Vends ma montre, contactez-moi pour plus d'infos sur celle-ci, merci beaucoup")
