@@ -415,13 +415,11 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
         return False, []
     if a.explicit and w.brand and a.brand != w.brand:
         return True, []
-    if a.model and w.first("model") and not compatible_models(w.first("model"), a.model):
-        return True, []
-    if a.reference and not ref and w.first("model") and a.model and \
-            not compatible_models(w.first("model"), a.model):
+    model = w.first("model")
+    if a.model and model and not compatible_models(model, a.model):
         return True, []
     if a.explicit and not a.model and not a.reference and sep == "list" and a.brand != w.brand and \
-            (w.first("model") or w.first("reference") or w.brand):
+            (model or w.first("reference") or w.brand):
         return True, []                                       # "Tudor x 2, Ball, Breitling"
     return False, []
 
@@ -658,12 +656,20 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
                span_map: list[int] | None, mentions: list) -> Listing:
-    own = w.brand
+    own = implied = reference = None                 # (one walk over the anchors for what w.brand,
+    for a in w.anchors:                              # w.first() and any() would each walk again)
+        if a.brand:
+            if a.explicit:
+                own = own or a.brand
+            implied = implied or a.brand
+        reference = reference or a.reference
+    first_brand, own = implied, own or implied
     brand = own or section.brand
     model = pick_model(w) or model_after_brand(text, w, mentions)
-    if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
+    if brand and own is None and section.brand and first_brand not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
-    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
+    start, end = w.anchors[0].start, w.anchors[-1].end
+    if NOT_THE_BRAND_RE.search(text, end, min(len(text), end + 12)) and not any([a.explicit for a in w.anchors]):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -674,11 +680,10 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
             if "hong_kong" not in context:          # asked once, and only of a message priced in $
                 context["hong_kong"] = any(rx.search(text) for rx in HONG_KONG_RES)
             currency = "HKD" if context["hong_kong"] else "USD"
-    start, end = w.start, w.end
     if span_map:
         start, end = span_map[start], span_map[end - 1] + 1
     return built(Listing, {
-        "brand": brand, "model": model, "reference": w.first("reference"), "price": amount, "currency": currency,
+        "brand": brand, "model": model, "reference": reference, "price": amount, "currency": currency,
         "condition": facts.get("condition"), "year": facts.get("year"), "size_mm": facts.get("size_mm"),
         "movement": facts.get("movement"), "box": facts.get("box"), "papers": facts.get("papers"),
         "price_eur": RATES.to_eur(amount, currency), "span": (start, end)})
