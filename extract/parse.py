@@ -499,12 +499,20 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: the words that speak for the
     whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
+    out: list[tuple[Watch, dict, Section]] = []
+    message: dict = {}                              # what the whole message says of its watches
     if "\n" in text:
-        lines = [m.span() for m in LINE_RE.finditer(text)]
-        anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
-    else:                                           # (most messages: one line, everything on it)
-        lines, anchors_of, attributes_of = [(0, len(text))], [anchors], [attributes]
-    message: dict = {}
+        read_lines(text, anchors, attributes, whole, accessories, out, message)
+    elif not is_accessory_line(text, 0, len(text), anchors, attributes, accessories):   # (most messages:
+        assign_line(text, group_line(text, anchors), attributes, len(text), out, NO_SECTION, message, whole)
+    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]   # one line, no header)
+
+
+def read_lines(text: str, anchors: list[Anchor], attributes: list[Attribute], whole: list[tuple],
+               accessories: list[tuple], out: list, message: dict) -> None:
+    """read_listings over several lines: headers, listing lines, and lines that go on describing."""
+    lines = [m.span() for m in LINE_RE.finditer(text)]
+    anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
     grouped = []                                    # (line span, watches)
     for (start, end), line_anchors, line_attrs in zip(lines, anchors_of, attributes_of):
         watches = group_line(text, line_anchors) if line_anchors else []
@@ -518,7 +526,6 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
         if len(ws) == 1 and not ws[0].named() and not any(
                 a.field == "price" and a.value.asking and not a.value.bare for a in attributes_of[i]):
             ws[0].header = True
-    out: list[tuple[Watch, dict, Section]] = []
     section = NO_SECTION
     last_listing = None
     listing_lines = [i for i in watch_lines if not grouped[i][1][0].header]
@@ -547,7 +554,6 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
             continue
         assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
-    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]
 
 
 def on_lines(lines: list[tuple[int, int]], mentions: list) -> list[list]:
