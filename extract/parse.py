@@ -317,7 +317,7 @@ def separator(gap: str) -> str | None:
 
 
 # ── 3. Watches ───────────────────────────────────────────────────────────────────────
-@dataclass
+@dataclass(slots=True)                  # (no __dict__ to make for each watch)
 class Watch:
     anchors: list
     joined_by: str | None = None          # the separator before it: alternative, exchange, list
