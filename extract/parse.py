@@ -663,19 +663,21 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
                span_map: list[int] | None, mentions: list) -> Listing:
     own = implied = reference = None                 # (one walk over the anchors for what w.brand,
-    for a in w.anchors:                              # w.first() and any() would each walk again)
+    explicit = False                                 # w.first() and any() would each walk again)
+    for a in w.anchors:
         if a.brand:
             if a.explicit:
                 own = own or a.brand
             implied = implied or a.brand
         reference = reference or a.reference
+        explicit = explicit or a.explicit
     first_brand, own = implied, own or implied
     brand = own or section.brand
     model = pick_model(w) or model_after_brand(text, w, mentions)
     if brand and own is None and section.brand and first_brand not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
     start, end = w.anchors[0].start, w.anchors[-1].end
-    if NOT_THE_BRAND_RE.search(text, end, min(len(text), end + 12)) and not any([a.explicit for a in w.anchors]):
+    if not explicit and NOT_THE_BRAND_RE.search(text, end, min(len(text), end + 12)):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -692,7 +694,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         "brand": brand, "model": model, "reference": reference, "price": amount, "currency": currency,
         "condition": facts.get("condition"), "year": facts.get("year"), "size_mm": facts.get("size_mm"),
         "movement": facts.get("movement"), "box": facts.get("box"), "papers": facts.get("papers"),
-        "price_eur": RATES.to_eur(amount, currency), "span": (start, end)})
+        "price_eur": None if amount is None else RATES.to_eur(amount, currency), "span": (start, end)})
 
 
 MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
