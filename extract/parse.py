@@ -398,8 +398,9 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
             w.anchors = [x for x in w.anchors if x not in moved]
             w = Watch(moved + [a], joined_by=sep)
             watches.append(w)
-        elif fits(w, a):
-            w.anchors.append(a)
+        elif a.explicit or not a.brand or w.brand in (None, a.brand):
+            w.anchors.append(a)                     # (a nickname of another maker's watch describes it:
+                                                    # "Orient ... Batman bezel")
     return watches
 
 
@@ -422,14 +423,6 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
             (model or w.first("reference") or w.brand):
         return True, []                                       # "Tudor x 2, Ball, Breitling"
     return False, []
-
-
-def fits(w: Watch, a: Anchor) -> bool:
-    """A nickname of another maker's watch is a description here ("Orient ... Batman bezel")."""
-    if a.explicit or not a.brand:
-        return True
-    brand = w.brand
-    return not brand or a.brand == brand
 
 
 # ── 4. Listings ──────────────────────────────────────────────────────────────────────
