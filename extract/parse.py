@@ -591,8 +591,19 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                 continue
             attr = attr._replace(field="size_mm")
         add_fact(facts[index], attr, text, line_end)
+    if not lone:
+        share_alternatives(text, watches, line_attrs, line_end, facts)
+    for w, f in zip(watches, facts):
+        if w.named():
+            out.append((w, f, section))
+        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
+            out += [(w, f, section)] * multiple(text, w)
+
+
+def share_alternatives(text, watches, line_attrs, line_end, facts) -> None:
+    """Runs of alternatives ("15500ST ou 15510ST, FS") share their tail, their maker and family."""
     k = 0
-    while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
+    while k < len(watches):
         j = k
         while j + 1 < len(watches) and watches[j + 1].joined_by == "alternative":
             j += 1
@@ -609,11 +620,6 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                 if brand and not member.brand or shared:
                     member.anchors.insert(0, Anchor(member.start, member.start, brand, False, shared))
         k = j + 1
-    for w, f in zip(watches, facts):
-        if w.named():
-            out.append((w, f, section))
-        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
-            out += [(w, f, section)] * multiple(text, w)
 
 
 def multiple(text: str, w: Watch) -> int:
