@@ -457,16 +457,6 @@ def add_fact(facts: dict, attr: Attribute, text: str, line_end: int | None = Non
     facts.setdefault(name, value)
 
 
-def layered(*layers: dict) -> dict:
-    """Facts over the ones they refine (a watch's over its section's over the message's)."""
-    out = {}
-    for layer in reversed(layers):
-        for name, value in layer.items():
-            if value is not None:
-                out[name] = value
-    return out
-
-
 def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
     """A bare number is a price at the end of a listing line when it is round:
     `126610LN\t07/2025\t106000`."""
@@ -498,7 +488,8 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
         read_lines(text, anchors, attributes, whole, accessories, out, message)
     elif not is_accessory_line(text, 0, len(text), anchors, attributes, accessories):   # (most messages:
         assign_line(text, group_line(text, anchors), attributes, len(text), out, NO_SECTION, message, whole)
-    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]   # one line, no header)
+    # one line, no header); a watch's facts over its section's over the message's (add_fact stores no None)
+    return [(w, {**message, **sec.facts, **facts}, sec) for w, facts, sec in out]
 
 
 def read_lines(text: str, anchors: list[Anchor], attributes: list[Attribute], whole: list[tuple],
@@ -763,11 +754,10 @@ def loose_listing(text: str, attributes: list[Attribute], accessories: list[tupl
     for attr in attributes:
         if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
             add_fact(facts, attr, text, len(text))
-    values = layered(facts)
-    if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
+    if not (facts.get("movement") or (facts.get("size_mm") or 0) >= 25) or \
             is_accessory_line(text, 0, len(text), [], attributes, accessories):
         return []
-    return [(Watch([Anchor(0, len(text))]), values, NO_SECTION)]
+    return [(Watch([Anchor(0, len(text))]), facts, NO_SECTION)]
 
 
 # ── 5. Type, language, confidence ────────────────────────────────────────────────────
