@@ -823,11 +823,11 @@ def words_of(text: str) -> list[bytes]:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
-                 language: str | None, opener: re.Match | None, priced_at: int | None = None) -> tuple[str, bool]:
+                 language: str | None, opener: re.Match | None, priced_at: int | None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
-    asking price of a listing starts."""
-    priced = any([l.price is not None for l in listings])       # (a list: no generator to resume)
+    asking price of a listing starts (None: no listing has a price)."""
+    priced = priced_at is not None
     said = {kind for _at, _end, kind in intents}
     if opener:
         kind = opener.lastgroup
