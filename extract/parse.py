@@ -696,11 +696,15 @@ def model_after_brand(text: str, w: Watch, mentions: list) -> str | None:
     """Up to three words after a brand the model table does not cover ("Phoibos Leviathan"),
     stopping where anything else was read (`mentions`: every anchor and attribute; a bare number
     may belong to the name)."""
-    brand = next((a for a in w.anchors if a.explicit and not a.model and not a.reference), None)
-    if brand is None:
+    for brand in w.anchors:                          # (loops, not generators: a resumption per item)
+        if brand.explicit and not brand.model and not brand.reference:
+            break
+    else:
         return None
-    limit = min((x.start for x in mentions if x.start >= brand.end
-                 and not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)), default=len(text))
+    limit = len(text)
+    for x in mentions:
+        if brand.end <= x.start < limit and not (isinstance(x, Attribute) and x.field == "price" and x.value.bare):
+            limit = x.start
     taken, pos = [], brand.end
     while len(taken) < 3:
         m = MODEL_WORD_RE.match(text, pos, limit)
