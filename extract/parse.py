@@ -486,9 +486,10 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
     message: dict = {}                              # what the whole message says of its watches
     if "\n" in text:
         read_lines(text, anchors, attributes, whole, accessories, out, message)
-    elif not is_accessory_line(text, 0, len(text), anchors, attributes, accessories):   # (most messages:
+    elif not (accessories and is_accessory_line(text, 0, len(text), anchors, attributes, accessories)):
         assign_line(text, group_line(text, anchors), attributes, len(text), out, NO_SECTION, message, whole)
-    # one line, no header); a watch's facts over its section's over the message's (add_fact stores no None)
+    # (most messages: one line, no header, no strap word); a watch's facts over its section's over the
+    # message's (add_fact stores no None)
     return [(w, {**message, **sec.facts, **facts}, sec) for w, facts, sec in out]
 
 
