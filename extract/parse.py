@@ -569,8 +569,10 @@ def names_again(watches: list[Watch], grouped: list, line_attrs: list[Attribute]
 def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:
     """Each watch takes the attributes of its stretch; alternatives share their tail."""
     lone = len(watches) == 1
-    bounds = None if lone else [w.start for w in watches[1:]]     # where each next watch starts
-    facts: list[dict] = [{} for _ in watches]
+    if lone:                                        # (most lines: no comprehension frames to make)
+        bounds, facts = None, [{}]
+    else:
+        bounds, facts = [w.start for w in watches[1:]], [{} for _ in watches]   # where each next one starts
     for attr in line_attrs:
         if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
                          for _s, end, _v in whole):
@@ -880,8 +882,10 @@ def confidence(text: str, listings: list[Listing], typed: bool, understood: int)
     coverage = min(1.0, understood / letters)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
-    complete = sum([(l.brand is not None) + (l.model is not None or l.reference is not None)
-                    + (l.price is not None) for l in listings]) / (3 * len(listings))
+    complete = 0                                     # (a loop: a comprehension is a frame of its own)
+    for l in listings:
+        complete += (l.brand is not None) + (l.model is not None or l.reference is not None) + (l.price is not None)
+    complete /= 3 * len(listings)
     return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
 
 
