@@ -835,7 +835,11 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
     asking price of a listing starts (None: no listing has a price)."""
     priced = priced_at is not None
-    said = {kind for _at, _end, kind in intents}
+    said, offers = set(), []                         # (one loop: each comprehension is a frame)
+    for at, _end, kind in intents:
+        said.add(kind)
+        if kind in ("wanted", "trade", "sale"):
+            offers.append((at, kind))
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -845,7 +849,6 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
         if kind == "trade" and FOR_SALE_RE.search(opener.group()):   # WTS/WTT, FT/FS
             return ("sale" if priced else "trade"), True
         return kind, True
-    offers = [(at, kind) for at, _end, kind in intents if kind in ("wanted", "trade", "sale")]
     if offers:
         at, kind = min(offers)
         if kind != "wanted" and {"trade", "sale"} <= said:   # "vends ou échange": the price decides
