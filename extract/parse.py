@@ -317,7 +317,7 @@ def separator(gap: str) -> str | None:
 
 
 # ── 3. Watches ───────────────────────────────────────────────────────────────────────
-@dataclass
+@dataclass(slots=True)                  # (no __dict__ to make for each watch)
 class Watch:
     anchors: list
     joined_by: str | None = None          # the separator before it: alternative, exchange, list
@@ -398,8 +398,9 @@ def group_line(text: str, anchors: list[Anchor]) -> list[Watch]:
             w.anchors = [x for x in w.anchors if x not in moved]
             w = Watch(moved + [a], joined_by=sep)
             watches.append(w)
-        elif fits(w, a):
-            w.anchors.append(a)
+        elif a.explicit or not a.brand or w.brand in (None, a.brand):
+            w.anchors.append(a)                     # (a nickname of another maker's watch describes it:
+                                                    # "Orient ... Batman bezel")
     return watches
 
 
@@ -415,23 +416,13 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
         return False, []
     if a.explicit and w.brand and a.brand != w.brand:
         return True, []
-    if a.model and w.first("model") and not compatible_models(w.first("model"), a.model):
-        return True, []
-    if a.reference and not ref and w.first("model") and a.model and \
-            not compatible_models(w.first("model"), a.model):
+    model = w.first("model")
+    if a.model and model and not compatible_models(model, a.model):
         return True, []
     if a.explicit and not a.model and not a.reference and sep == "list" and a.brand != w.brand and \
-            (w.first("model") or w.first("reference") or w.brand):
+            (model or w.first("reference") or w.brand):
         return True, []                                       # "Tudor x 2, Ball, Breitling"
     return False, []
-
-
-def fits(w: Watch, a: Anchor) -> bool:
-    """A nickname of another maker's watch is a description here ("Orient ... Batman bezel")."""
-    if a.explicit or not a.brand:
-        return True
-    brand = w.brand
-    return not brand or a.brand == brand
 
 
 # ── 4. Listings ──────────────────────────────────────────────────────────────────────
@@ -466,16 +457,6 @@ def add_fact(facts: dict, attr: Attribute, text: str, line_end: int | None = Non
     facts.setdefault(name, value)
 
 
-def layered(*layers: dict) -> dict:
-    """Facts over the ones they refine (a watch's over its section's over the message's)."""
-    out = {}
-    for layer in reversed(layers):
-        for name, value in layer.items():
-            if value is not None:
-                out[name] = value
-    return out
-
-
 def trailing_round(text: str, price: PriceMatch, line_end: int | None) -> bool:
     """A bare number is a price at the end of a listing line when it is round:
     `126610LN\t07/2025\t106000`."""
@@ -501,12 +482,22 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
                   whole: list[tuple], accessories: list[tuple]) -> list[tuple[Watch, dict, "Section"]]:
     """The listings of a message with what each one says; `whole`: the words that speak for the
     whole message ("tout en", "all"); `accessories`: strap/bracelet words (scan_words' triples)."""
+    out: list[tuple[Watch, dict, Section]] = []
+    message: dict = {}                              # what the whole message says of its watches
     if "\n" in text:
-        lines = [m.span() for m in LINE_RE.finditer(text)]
-        anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
-    else:                                           # (most messages: one line, everything on it)
-        lines, anchors_of, attributes_of = [(0, len(text))], [anchors], [attributes]
-    message: dict = {}
+        read_lines(text, anchors, attributes, whole, accessories, out, message)
+    elif not (accessories and is_accessory_line(text, 0, len(text), anchors, attributes, accessories)):
+        assign_line(text, group_line(text, anchors), attributes, len(text), out, NO_SECTION, message, whole)
+    # (most messages: one line, no header, no strap word); a watch's facts over its section's over the
+    # message's (add_fact stores no None)
+    return [(w, {**message, **sec.facts, **facts}, sec) for w, facts, sec in out]
+
+
+def read_lines(text: str, anchors: list[Anchor], attributes: list[Attribute], whole: list[tuple],
+               accessories: list[tuple], out: list, message: dict) -> None:
+    """read_listings over several lines: headers, listing lines, and lines that go on describing."""
+    lines = [m.span() for m in LINE_RE.finditer(text)]
+    anchors_of, attributes_of = on_lines(lines, anchors), on_lines(lines, attributes)
     grouped = []                                    # (line span, watches)
     for (start, end), line_anchors, line_attrs in zip(lines, anchors_of, attributes_of):
         watches = group_line(text, line_anchors) if line_anchors else []
@@ -520,7 +511,6 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
         if len(ws) == 1 and not ws[0].named() and not any(
                 a.field == "price" and a.value.asking and not a.value.bare for a in attributes_of[i]):
             ws[0].header = True
-    out: list[tuple[Watch, dict, Section]] = []
     section = NO_SECTION
     last_listing = None
     listing_lines = [i for i in watch_lines if not grouped[i][1][0].header]
@@ -549,7 +539,6 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
             continue
         assign_line(text, watches, line_attrs, end, out, section, message, whole)
         last_listing = out[-1]
-    return [(w, layered(facts, sec.facts, message), sec) for w, facts, sec in out]
 
 
 def on_lines(lines: list[tuple[int, int]], mentions: list) -> list[list]:
@@ -580,8 +569,10 @@ def names_again(watches: list[Watch], grouped: list, line_attrs: list[Attribute]
 def assign_line(text, watches, line_attrs, line_end, out, section, message, whole) -> None:
     """Each watch takes the attributes of its stretch; alternatives share their tail."""
     lone = len(watches) == 1
-    bounds = None if lone else [w.start for w in watches[1:]]     # where each next watch starts
-    facts: list[dict] = [{} for _ in watches]
+    if lone:                                        # (most lines: no comprehension frames to make)
+        bounds, facts = None, [{}]
+    else:
+        bounds, facts = [w.start for w in watches[1:]], [{} for _ in watches]   # where each next one starts
     for attr in line_attrs:
         if whole and any(0 <= attr.start - end <= 24 and WHOLE_GAP_RE.match(text, end, attr.start)
                          for _s, end, _v in whole):
@@ -594,8 +585,19 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                 continue
             attr = attr._replace(field="size_mm")
         add_fact(facts[index], attr, text, line_end)
+    if not lone:
+        share_alternatives(text, watches, line_attrs, line_end, facts)
+    for w, f in zip(watches, facts):
+        if w.named():
+            out.append((w, f, section))
+        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
+            out += [(w, f, section)] * multiple(text, w)
+
+
+def share_alternatives(text, watches, line_attrs, line_end, facts) -> None:
+    """Runs of alternatives ("15500ST ou 15510ST, FS") share their tail, their maker and family."""
     k = 0
-    while k < len(watches):                         # runs of alternatives: "15500ST ou 15510ST, FS"
+    while k < len(watches):
         j = k
         while j + 1 < len(watches) and watches[j + 1].joined_by == "alternative":
             j += 1
@@ -612,11 +614,6 @@ def assign_line(text, watches, line_attrs, line_end, out, section, message, whol
                 if brand and not member.brand or shared:
                     member.anchors.insert(0, Anchor(member.start, member.start, brand, False, shared))
         k = j + 1
-    for w, f in zip(watches, facts):
-        if w.named():
-            out.append((w, f, section))
-        elif w.joined_by != "exchange":              # "or trade for a Rolex": a target, not a watch
-            out += [(w, f, section)] * multiple(text, w)
 
 
 def multiple(text: str, w: Watch) -> int:
@@ -658,12 +655,22 @@ def is_accessory_line(text: str, start: int, end: int, anchors: list[Anchor], at
 
 def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict,
                span_map: list[int] | None, mentions: list) -> Listing:
-    own = w.brand
+    own = implied = reference = None                 # (one walk over the anchors for what w.brand,
+    explicit = False                                 # w.first() and any() would each walk again)
+    for a in w.anchors:
+        if a.brand:
+            if a.explicit:
+                own = own or a.brand
+            implied = implied or a.brand
+        reference = reference or a.reference
+        explicit = explicit or a.explicit
+    first_brand, own = implied, own or implied
     brand = own or section.brand
     model = pick_model(w) or model_after_brand(text, w, mentions)
-    if brand and own is None and section.brand and w.first("brand") not in (None, section.brand):
+    if brand and own is None and section.brand and first_brand not in (None, section.brand):
         model = None                                 # the header's maker, not the nickname's
-    if NOT_THE_BRAND_RE.search(text, w.end, min(len(text), w.end + 12)) and not any(a.explicit for a in w.anchors):
+    start, end = w.anchors[0].start, w.anchors[-1].end
+    if not explicit and NOT_THE_BRAND_RE.search(text, end, min(len(text), end + 12)):
         brand, model = None, None                    # "Royal Oak Mod": a homage
     price = facts.get("price")
     amount = currency = None
@@ -674,14 +681,13 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
             if "hong_kong" not in context:          # asked once, and only of a message priced in $
                 context["hong_kong"] = any(rx.search(text) for rx in HONG_KONG_RES)
             currency = "HKD" if context["hong_kong"] else "USD"
-    start, end = w.start, w.end
     if span_map:
         start, end = span_map[start], span_map[end - 1] + 1
     return built(Listing, {
-        "brand": brand, "model": model, "reference": w.first("reference"), "price": amount, "currency": currency,
+        "brand": brand, "model": model, "reference": reference, "price": amount, "currency": currency,
         "condition": facts.get("condition"), "year": facts.get("year"), "size_mm": facts.get("size_mm"),
         "movement": facts.get("movement"), "box": facts.get("box"), "papers": facts.get("papers"),
-        "price_eur": RATES.to_eur(amount, currency), "span": (start, end)})
+        "price_eur": None if amount is None else RATES.to_eur(amount, currency), "span": (start, end)})
 
 
 MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
@@ -693,11 +699,15 @@ def model_after_brand(text: str, w: Watch, mentions: list) -> str | None:
     """Up to three words after a brand the model table does not cover ("Phoibos Leviathan"),
     stopping where anything else was read (`mentions`: every anchor and attribute; a bare number
     may belong to the name)."""
-    brand = next((a for a in w.anchors if a.explicit and not a.model and not a.reference), None)
-    if brand is None:
+    for brand in w.anchors:                          # (loops, not generators: a resumption per item)
+        if brand.explicit and not brand.model and not brand.reference:
+            break
+    else:
         return None
-    limit = min((x.start for x in mentions if x.start >= brand.end
-                 and not (isinstance(x, Attribute) and x.field == "price" and x.value.bare)), default=len(text))
+    limit = len(text)
+    for x in mentions:
+        if brand.end <= x.start < limit and not (isinstance(x, Attribute) and x.field == "price" and x.value.bare):
+            limit = x.start
     taken, pos = [], brand.end
     while len(taken) < 3:
         m = MODEL_WORD_RE.match(text, pos, limit)
@@ -751,11 +761,10 @@ def loose_listing(text: str, attributes: list[Attribute], accessories: list[tupl
     for attr in attributes:
         if attr.field in ("size_mm", "movement", "condition", "year", "price", "box_papers"):
             add_fact(facts, attr, text, len(text))
-    values = layered(facts)
-    if not (values.get("movement") or (values.get("size_mm") or 0) >= 25) or \
+    if not (facts.get("movement") or (facts.get("size_mm") or 0) >= 25) or \
             is_accessory_line(text, 0, len(text), [], attributes, accessories):
         return []
-    return [(Watch([Anchor(0, len(text))]), values, NO_SECTION)]
+    return [(Watch([Anchor(0, len(text))]), facts, NO_SECTION)]
 
 
 # ── 5. Type, language, confidence ────────────────────────────────────────────────────
@@ -821,12 +830,16 @@ def words_of(text: str) -> list[bytes]:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
-                 language: str | None, opener: re.Match | None, priced_at: int | None = None) -> tuple[str, bool]:
+                 language: str | None, opener: re.Match | None, priced_at: int | None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
     to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
-    asking price of a listing starts."""
-    priced = any([l.price is not None for l in listings])       # (a list: no generator to resume)
-    said = {kind for _at, _end, kind in intents}
+    asking price of a listing starts (None: no listing has a price)."""
+    priced = priced_at is not None
+    said, offers = set(), []                         # (one loop: each comprehension is a frame)
+    for at, _end, kind in intents:
+        said.add(kind)
+        if kind in ("wanted", "trade", "sale"):
+            offers.append((at, kind))
     if opener:
         kind = opener.lastgroup
         if kind == "sale" and "trade" in said and not priced:
@@ -836,7 +849,6 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
         if kind == "trade" and FOR_SALE_RE.search(opener.group()):   # WTS/WTT, FT/FS
             return ("sale" if priced else "trade"), True
         return kind, True
-    offers = [(at, kind) for at, _end, kind in intents if kind in ("wanted", "trade", "sale")]
     if offers:
         at, kind = min(offers)
         if kind != "wanted" and {"trade", "sale"} <= said:   # "vends ou échange": the price decides
@@ -873,8 +885,10 @@ def confidence(text: str, listings: list[Listing], typed: bool, understood: int)
     coverage = min(1.0, understood / letters)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
-    complete = sum([(l.brand is not None) + (l.model is not None or l.reference is not None)
-                    + (l.price is not None) for l in listings]) / (3 * len(listings))
+    complete = 0                                     # (a loop: a comprehension is a frame of its own)
+    for l in listings:
+        complete += (l.brand is not None) + (l.model is not None or l.reference is not None) + (l.price is not None)
+    complete /= 3 * len(listings)
     return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
 
 
