@@ -113,18 +113,25 @@ def scan_words(text: str) -> dict[str, list]:
     return by_kind
 
 
+# Mentions are built by the thousand: tuple.__new__ with every field skips the NamedTuple's Python
+# __new__ (a frame, ~1k instructions a mention).
+new_tuple = tuple.__new__
+
+
 def find_brands(said: dict) -> list[Anchor]:
-    return [Anchor(start, end, canon, True) for start, end, canon in said.get("brand", ())]
+    return [new_tuple(Anchor, (start, end, canon, True, None, None))
+            for start, end, canon in said.get("brand", ())]
 
 
 # The two vocabulary modules of the reference engineer, called from here only.
 def find_models(text: str) -> list[Anchor]:
-    return [Anchor(m.start, m.end, m.brand, False, m.model) for m in models.find_models(text)]
+    return [new_tuple(Anchor, (start, end, brand, False, model, None))
+            for start, end, brand, model in models.find_models(text)]
 
 
 def find_references(text: str, first_digit: int) -> list[Anchor]:
-    return [Anchor(r.start, r.end, r.brand, False, r.model, r.reference)
-            for r in references.find_references(text, first_digit)]
+    return [new_tuple(Anchor, (start, end, brand, False, model, reference))
+            for start, end, reference, brand, model in references.find_references(text, first_digit)]
 
 
 START, END = attrgetter("start"), attrgetter("end")
@@ -140,11 +147,11 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
         if merged and a.start < merged[-1].end:
             last = merged[-1]
             named_inside = last.model and a.explicit and a.end <= last.end and last.brand
-            merged[-1] = Anchor(
+            merged[-1] = new_tuple(Anchor, (
                 last.start, max(last.end, a.end),
                 last.brand if last.explicit or not a.explicit or named_inside else a.brand,
                 last.explicit or a.explicit,
-                last.model or a.model, last.reference or a.reference)
+                last.model or a.model, last.reference or a.reference))
         else:
             merged.append(a)
     return merged
@@ -201,21 +208,22 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     date without one, and none starts before it); `opener`: OPENER_RE's match at the start of the
     text (read() asks once)."""
     has_digits = first_digit is not None
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said, first_digit)] \
+    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in find_prices(text, said, first_digit)] \
         if has_digits else []
     services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
-        found.append(Attribute(start, end, "condition", value))
+        found.append(new_tuple(Attribute, (start, end, "condition", value)))
     if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
         notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
         found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
     if "movement" in said:
-        found += [Attribute(start, end, "movement", value) for start, end, value in said["movement"]]
+        found += [new_tuple(Attribute, (start, end, "movement", value)) for start, end, value in said["movement"]]
     if "box_papers" in said:
-        found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
+        found += [new_tuple(Attribute, (start, end, "box_papers", value))
+                  for start, end, value in said["box_papers"]
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
     if not has_digits:
         return found
@@ -228,7 +236,7 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
         if size:
             size = float(text[start:m.end("size")].replace(",", "."))
             if mm and 20 <= size <= 60 or not mm and 25 <= size <= 50:
-                sizes.append(Attribute(start, end, "size_mm" if mm else "bare_size", size))
+                sizes.append(new_tuple(Attribute, (start, end, "size_mm" if mm else "bare_size", size)))
             continue
         if end == start + 1:                         # a card date alone (a year is longer)
             continue
@@ -238,7 +246,7 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
                 start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
                 for _s, e, _v in services):                  # "révisée 2022", "serviced by Rolex 2021"
             continue
-        years.append(Attribute(start, end, "year", year))
+        years.append(new_tuple(Attribute, (start, end, "year", year)))
     return found + cards + years + sizes
 
 
@@ -249,8 +257,9 @@ def card_date(text: str, m: re.Match) -> list[Attribute]:
     if not full and not 1 <= int(text[m.start():m.end("month")]) <= 12:
         return []
     year = card_year or full and text[m.start():m.end("full")]
-    return [Attribute(start, end, "condition", "new")] + (
-        [Attribute(start, end, "year", int(year) if len(year) == 4 else 2000 + int(year))] if year else [])
+    return [new_tuple(Attribute, (start, end, "condition", "new"))] + (
+        [new_tuple(Attribute, (start, end, "year", int(year) if len(year) == 4 else 2000 + int(year)))]
+        if year else [])
 
 
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
