@@ -140,6 +140,8 @@ START, END = attrgetter("start"), attrgetter("end")
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
     """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
     holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
+    if len(found) < 2:
+        return found                                 # (most messages: nothing to order or join)
     found.sort(key=END, reverse=True)                # in order; of two starting together, the longer (two
     found.sort(key=START)                            # stable sorts: a Python key costs ~1k instructions each)
     merged: list[Anchor] = []
@@ -230,17 +232,17 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     cards, years, sizes = [], [], []
     for m in DATED_RE.finditer(text, first_digit):
         start, end = m.span()
-        if m.start("card") >= 0:
+        card, _month, _card_year, _full, size, mm, yy, mmyyyy, dmyy, plain = m.groups()   # (one call)
+        if card is not None:
             cards += card_date(text, m)
-        size, mm = m.group("size", "mm")
-        if size:
-            size = float(text[start:m.end("size")].replace(",", "."))
+        if size:                                     # (size and plain: the digits after the first)
+            size = float((text[start] + size).replace(",", "."))
             if mm and 20 <= size <= 60 or not mm and 25 <= size <= 50:
                 sizes.append(new_tuple(Attribute, (start, end, "size_mm" if mm else "bare_size", size)))
             continue
         if end == start + 1:                         # a card date alone (a year is longer)
             continue
-        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[start:m.end("plain")]
+        digits = yy or mmyyyy or dmyy or text[start] + plain
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or services and any(
                 start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
