@@ -267,11 +267,13 @@ def card_date(text: str, m: re.Match) -> list[Attribute]:
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
     """A written price beats a reference over the same digits, and so does a round number ending a
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
+    if not anchors:
+        return anchors, attributes                           # (nothing to overlap)
     prices = [a.value for a in attributes if a.field == "price"]
     if prices:
         anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
-    if not anchors:
-        return anchors, attributes                           # (nothing to overlap)
+        if not anchors:
+            return anchors, attributes
     ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
     kept = []
     for attr in attributes:
@@ -323,8 +325,11 @@ def separator(gap: str) -> str | None:
     """The strongest separator in the text between two anchors: exchange > alternative > list."""
     if not gap:
         return None
-    kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
-    return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
+    kinds = [m.lastgroup for m in SEPARATOR_RE.finditer(gap)]
+    for kind in ("exchange", "alternative", "list"):         # (a loop: a generator costs a frame)
+        if kind in kinds:
+            return kind
+    return None
 
 
 # ── 3. Watches ───────────────────────────────────────────────────────────────────────
