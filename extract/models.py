@@ -236,5 +236,5 @@ def _models(text: str) -> tuple:
                 continue                                 # `GMT` in a Grand Seiko message is no Rolex
             if "*" in flags and brand not in named and text[start].islower():
                 continue                                 # `tank`, `pilot` in lower case need their brand
-        found.append(ModelMatch(start, end, brand, owners[brand][0]))
+        found.append(tuple.__new__(ModelMatch, (start, end, brand, owners[brand][0])))  # (no Python __new__)
     return tuple(found)

@@ -113,18 +113,25 @@ def scan_words(text: str) -> dict[str, list]:
     return by_kind
 
 
+# Mentions are built by the thousand: tuple.__new__ with every field skips the NamedTuple's Python
+# __new__ (a frame, ~1k instructions a mention).
+new_tuple = tuple.__new__
+
+
 def find_brands(said: dict) -> list[Anchor]:
-    return [Anchor(start, end, canon, True) for start, end, canon in said.get("brand", ())]
+    return [new_tuple(Anchor, (start, end, canon, True, None, None))
+            for start, end, canon in said.get("brand", ())]
 
 
 # The two vocabulary modules of the reference engineer, called from here only.
 def find_models(text: str) -> list[Anchor]:
-    return [Anchor(m.start, m.end, m.brand, False, m.model) for m in models.find_models(text)]
+    return [new_tuple(Anchor, (start, end, brand, False, model, None))
+            for start, end, brand, model in models.find_models(text)]
 
 
 def find_references(text: str, first_digit: int) -> list[Anchor]:
-    return [Anchor(r.start, r.end, r.brand, False, r.model, r.reference)
-            for r in references.find_references(text, first_digit)]
+    return [new_tuple(Anchor, (start, end, brand, False, model, reference))
+            for start, end, reference, brand, model in references.find_references(text, first_digit)]
 
 
 START, END = attrgetter("start"), attrgetter("end")
@@ -133,6 +140,8 @@ START, END = attrgetter("start"), attrgetter("end")
 def merge_anchors(found: list[Anchor]) -> list[Anchor]:
     """One anchor per stretch: a brand inside a reference or model span joins it. A model name that
     holds a brand name knows its maker best ("Blancpain X Swatch" → Swatch, "Zenith Daytona" → Rolex)."""
+    if len(found) < 2:
+        return found                                 # (most messages: nothing to order or join)
     found.sort(key=END, reverse=True)                # in order; of two starting together, the longer (two
     found.sort(key=START)                            # stable sorts: a Python key costs ~1k instructions each)
     merged: list[Anchor] = []
@@ -140,11 +149,11 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
         if merged and a.start < merged[-1].end:
             last = merged[-1]
             named_inside = last.model and a.explicit and a.end <= last.end and last.brand
-            merged[-1] = Anchor(
+            merged[-1] = new_tuple(Anchor, (
                 last.start, max(last.end, a.end),
                 last.brand if last.explicit or not a.explicit or named_inside else a.brand,
                 last.explicit or a.explicit,
-                last.model or a.model, last.reference or a.reference)
+                last.model or a.model, last.reference or a.reference))
         else:
             merged.append(a)
     return merged
@@ -201,44 +210,45 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     date without one, and none starts before it); `opener`: OPENER_RE's match at the start of the
     text (read() asks once)."""
     has_digits = first_digit is not None
-    found = [Attribute(p.start, p.end, "price", p) for p in find_prices(text, said, first_digit)] \
+    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in find_prices(text, said, first_digit)] \
         if has_digits else []
     services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
                 NEW_AS_ADJECTIVE_RE.search(text, max(0, start - 12), start):
             continue                                         # "the new Speedmaster"
-        found.append(Attribute(start, end, "condition", value))
+        found.append(new_tuple(Attribute, (start, end, "condition", value)))
     if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
         notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
         found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
     if "movement" in said:
-        found += [Attribute(start, end, "movement", value) for start, end, value in said["movement"]]
+        found += [new_tuple(Attribute, (start, end, "movement", value)) for start, end, value in said["movement"]]
     if "box_papers" in said:
-        found += [Attribute(start, end, "box_papers", value) for start, end, value in said["box_papers"]
+        found += [new_tuple(Attribute, (start, end, "box_papers", value))
+                  for start, end, value in said["box_papers"]
                   if not (opener and start < opener.end())]       # "FS: Omega ..." is For Sale
     if not has_digits:
         return found
     cards, years, sizes = [], [], []
     for m in DATED_RE.finditer(text, first_digit):
         start, end = m.span()
-        if m.start("card") >= 0:
+        card, _month, _card_year, _full, size, mm, yy, mmyyyy, dmyy, plain = m.groups()   # (one call)
+        if card is not None:
             cards += card_date(text, m)
-        size, mm = m.group("size", "mm")
-        if size:
-            size = float(text[start:m.end("size")].replace(",", "."))
+        if size:                                     # (size and plain: the digits after the first)
+            size = float((text[start] + size).replace(",", "."))
             if mm and 20 <= size <= 60 or not mm and 25 <= size <= 50:
-                sizes.append(Attribute(start, end, "size_mm" if mm else "bare_size", size))
+                sizes.append(new_tuple(Attribute, (start, end, "size_mm" if mm else "bare_size", size)))
             continue
         if end == start + 1:                         # a card date alone (a year is longer)
             continue
-        digits = m.group("yy") or m.group("mmyyyy") or m.group("dmyy") or text[start:m.end("plain")]
+        digits = yy or mmyyyy or dmyy or text[start] + plain
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
         if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or services and any(
                 start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
                 for _s, e, _v in services):                  # "révisée 2022", "serviced by Rolex 2021"
             continue
-        years.append(Attribute(start, end, "year", year))
+        years.append(new_tuple(Attribute, (start, end, "year", year)))
     return found + cards + years + sizes
 
 
@@ -249,18 +259,21 @@ def card_date(text: str, m: re.Match) -> list[Attribute]:
     if not full and not 1 <= int(text[m.start():m.end("month")]) <= 12:
         return []
     year = card_year or full and text[m.start():m.end("full")]
-    return [Attribute(start, end, "condition", "new")] + (
-        [Attribute(start, end, "year", int(year) if len(year) == 4 else 2000 + int(year))] if year else [])
+    return [new_tuple(Attribute, (start, end, "condition", "new"))] + (
+        [new_tuple(Attribute, (start, end, "year", int(year) if len(year) == 4 else 2000 + int(year)))]
+        if year else [])
 
 
 def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list, list]:
     """A written price beats a reference over the same digits, and so does a round number ending a
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
+    if not anchors:
+        return anchors, attributes                           # (nothing to overlap)
     prices = [a.value for a in attributes if a.field == "price"]
     if prices:
         anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
-    if not anchors:
-        return anchors, attributes                           # (nothing to overlap)
+        if not anchors:
+            return anchors, attributes
     ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
     kept = []
     for attr in attributes:
@@ -312,8 +325,11 @@ def separator(gap: str) -> str | None:
     """The strongest separator in the text between two anchors: exchange > alternative > list."""
     if not gap:
         return None
-    kinds = {m.lastgroup for m in SEPARATOR_RE.finditer(gap)}
-    return next((k for k in ("exchange", "alternative", "list") if k in kinds), None)
+    kinds = [m.lastgroup for m in SEPARATOR_RE.finditer(gap)]
+    for kind in ("exchange", "alternative", "list"):         # (a loop: a generator costs a frame)
+        if kind in kinds:
+            return kind
+    return None
 
 
 # ── 3. Watches ───────────────────────────────────────────────────────────────────────

@@ -30,6 +30,9 @@ class RefMatch(NamedTuple):                    # (a tuple: built for every menti
     model: str | None       # family as the market says it, or None
 
 
+_new_tuple = tuple.__new__                    # RefMatch's Python __new__ costs a frame per reference
+
+
 # ── regexes built from the tables ────────────────────────────────────────────────────────────────────
 def _words(words) -> str:
     """One alternative of many words, factored by common prefix: re tries the alternatives of a|b|c one
@@ -397,21 +400,22 @@ def find_references(text: str, first_digit: int = 0) -> list:
               for m in SPACED_RE.finditer(text, one.start())] if one else []
     for start, end, brand in spaced:
         reference = text[start:end].replace(" ", "")
-        found.append(RefMatch(start, end, reference, brand, _family(brand, reference)))
+        found.append(_new_tuple(RefMatch, (start, end, reference, brand, _family(brand, reference))))
     for start, end, token in _tokens(text, first_digit):
         if spaced and any(s <= start < e for s, e, _b in spaced):
             continue
         shape = _shape(token)
         brand, ok = _accept(text, start, token, shape, context) if shape or "/" not in token else (None, False)
         if ok:
-            found.append(RefMatch(start, end, token, *_info(token, shape, brand)))
+            found.append(_new_tuple(RefMatch, (start, end, token, *_info(token, shape, brand))))
         elif "/" in token:                           # `15500ST/15510ST`: alternatives, each a reference
             offset, first = start, None
             for part in token.split("/"):
                 shape = _shape(part)
                 brand, ok = _accept(text, offset, part, shape, context)
                 if ok and not _same_watch_elsewhere(first, part):
-                    found.append(RefMatch(offset, offset + len(part), part, *_info(part, shape, brand)))
+                    found.append(_new_tuple(RefMatch, (offset, offset + len(part), part,
+                                                       *_info(part, shape, brand))))
                     first = first or part
                 offset += len(part) + 1
     return sorted(found, key=lambda r: r.start) if spaced else found
