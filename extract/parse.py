@@ -504,9 +504,20 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
         read_lines(text, anchors, attributes, whole, accessories, out, message)
     elif not (accessories and is_accessory_line(text, 0, len(text), anchors, attributes, accessories)):
         assign_line(text, group_line(text, anchors), attributes, len(text), out, NO_SECTION, message, whole)
-    # (most messages: one line, no header, no strap word); a watch's facts over its section's over the
-    # message's (add_fact stores no None)
-    return [(w, {**message, **sec.facts, **facts}, sec) for w, facts, sec in out]
+    # (most messages: one line, no header, no strap word)
+    return [(w, layered(message, sec.facts, facts), sec) for w, facts, sec in out]
+
+
+def layered(message: dict, section: dict, own: dict) -> dict:
+    """A watch's facts over its section's over the message's. A None hides nothing below it: "auto ou
+    manuel ?" names no movement, and "Tout en automatique" below still counts."""
+    merged = {**message, **section, **own}          # (one dict display: most have no None)
+    if None not in merged.values():
+        return merged
+    merged = {}
+    for layer in (message, section, own):
+        merged.update((name, value) for name, value in layer.items() if value is not None)
+    return merged
 
 
 def read_lines(text: str, anchors: list[Anchor], attributes: list[Attribute], whole: list[tuple],

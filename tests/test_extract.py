@@ -396,6 +396,8 @@ FIELDS = [
     ("Vends Montblanc 1858 Geosphere 42mm auto, 2021, 4 300€", "movement", "automatic"),
     ("Vends Grand Seiko SBGA211 Spring Drive 41mm", "movement", None),
     ("Le calibre 3235 de la 126334 c'est un auto ou un manuel ?", "movement", None),
+    ("Vends:\nRolex Datejust 16200 auto ou manuel 5000€\nOmega Seamaster 2531.80 4000€\nTout en automatique",
+     "movement", "automatic"),              # a question on one watch hides not what the message says of all
     ("Vends Rolex Datejust 16234 de 1998, révisée 2021, 5 200 €", "year", 1998),
     ("WTS Rolex Daytona 116520, serviced by Rolex 2021, $24,500", "year", None),
     ("Looking for Rolex GMT 16710, 1999-2005, budget £12k max", "year", None),
