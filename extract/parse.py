@@ -18,7 +18,8 @@ from bisect import bisect_right
 from dataclasses import dataclass
 from itertools import repeat
 from operator import attrgetter
-from typing import NamedTuple
+from types import MappingProxyType
+from typing import Mapping, NamedTuple
 
 from extract import Extraction, Listing, built, models, rates, references
 from extract.lexicon import Lexicon, bounded, guarded
@@ -488,10 +489,10 @@ def shareable(attr: Attribute) -> bool:
 class Section(NamedTuple):
     """The lines under a brand-only header line: its maker and what it says about them."""
     brand: str | None
-    facts: dict
+    facts: Mapping
 
 
-NO_SECTION = Section(None, {})                       # (its facts stay empty: only a header's are added to)
+NO_SECTION = Section(None, MappingProxyType({}))     # shared by every message: read-only, so none can leak
 
 
 def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
