@@ -150,7 +150,9 @@ def currency_code(written: str | None) -> str | None:
     return None
 
 
-NUMBER_PARTS = ("number", "group", "thousand", "tail", "million", "post", "discount")   # read at once
+# read_number takes NUMBER_RE's parts with one m.groups() (no name lookups): they must be its only groups, in order.
+NUMBER_PARTS = ("number", "group", "thousand", "tail", "million", "post", "discount")
+assert tuple(NUMBER_RE.groupindex) == NUMBER_PARTS and NUMBER_RE.groups == len(NUMBER_PARTS)
 
 
 def number_value(number: str, group: str | None, thousand: str | None, tail: str | None,
@@ -193,7 +195,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             break
     if pre is None and before.isalpha():
         return None                                         # inside a code (SKX007K2)
-    number, group, thousand, tail, million, post, discount = m.group(*NUMBER_PARTS)
+    number, group, thousand, tail, million, post, discount = m.groups()
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
             and NEXT_NUMBER_RE.match(text, m.end()):
