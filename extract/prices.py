@@ -216,7 +216,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     if amount <= 0:
         return None
     return new_tuple(Candidate, (cue[0] if cue else start, at, m.end(), amount,
-                                 pre[1] if pre else currency_code(post), written, multiplied,
+                                 pre[1] if pre else currency_code(post) if post else None, written, multiplied,
                                  cue[1] if cue else None, bool(discount)))
 
 
@@ -259,15 +259,14 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
             in_range.update((i, i + 1))
     found = []
-    for i, c in enumerate(numbers):
-        hard_cue = c.cue and c.cue not in SOFT_CUES
-        bare = not (c.written or c.multiplied or hard_cue)
-        if bare and not is_round(c.amount):
+    for i, (start, _at, end, amount, currency, written, multiplied, cue, _discount) in enumerate(numbers):
+        bare = not (written or multiplied or cue and cue not in SOFT_CUES)
+        if bare and not is_round(amount):
             continue
         asking = not (
             i in in_range or i in replaced
-            or (struck and any(s <= c.start < e for s, e in struck))
-            or (not_asking and any(e <= c.start and NOT_ASKING_GAP_RE.match(text, e, c.start)
+            or (struck and any(s <= start < e for s, e in struck))
+            or (not_asking and any(e <= start and NOT_ASKING_GAP_RE.match(text, e, start)
                                    for _s, e, _v in not_asking)))
-        found.append(new_tuple(PriceMatch, (c.start, c.end, c.amount, c.currency, bare, asking)))
+        found.append(new_tuple(PriceMatch, (start, end, amount, currency, bare, asking)))
     return found
