@@ -247,24 +247,24 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
         if candidate:
             numbers.append(candidate)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
-    in_range, replaced = set(), set()
+    ranged_or_replaced = set()                              # (indexes of numbers; neither asks a price)
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]
         gap = text[a.end:b.number_start]
         if (b.written or b.multiplied) and ARROW_GAP_RE.match(gap):
-            replaced.add(i)                                 # "4 800€ → 4 450€": the new price stands
+            ranged_or_replaced.add(i)                       # "4 800€ → 4 450€": the new price stands
             continue
         if RANGE_GAP_RE.match(gap) and not a.discount and (
                 TIGHT_DASH_RE.match(gap) or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
-            in_range.update((i, i + 1))
+            ranged_or_replaced.update((i, i + 1))
     found = []
     for i, (start, _at, end, amount, currency, written, multiplied, cue, _discount) in enumerate(numbers):
         bare = not (written or multiplied or cue and cue not in SOFT_CUES)
         if bare and not is_round(amount):
             continue
         asking = not (
-            i in in_range or i in replaced
+            i in ranged_or_replaced
             or (struck and any(s <= start < e for s, e in struck))
             or (not_asking and any(e <= start and NOT_ASKING_GAP_RE.match(text, e, start)
                                    for _s, e, _v in not_asking)))
