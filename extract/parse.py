@@ -221,7 +221,8 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
         found.append(new_tuple(Attribute, (start, end, "condition", value)))
     if "(" in text:                                  # "5 950 € (7 200 € neuve en boutique)"
         notes = [m.span() for m in RETAIL_NOTE_RE.finditer(text) if RETAIL_WORD_RE.search(m.group())]
-        found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
+        if notes:                                    # (most parentheses are no shop's price)
+            found = [a for a in found if a.field != "condition" or not any(s <= a.start < e for s, e in notes)]
     if "movement" in said:
         found += [new_tuple(Attribute, (start, end, "movement", value)) for start, end, value in said["movement"]]
     if "box_papers" in said:
