@@ -57,6 +57,12 @@ def built(cls, values: dict):
     return made
 
 
+# The NamedTuple records of a read (mentions, prices, model and reference matches) are built by the dozen
+# a message: new_tuple(Cls, (every field, in order)) makes what Cls(...) makes without its Python __new__
+# (a frame, ~1k machine instructions a record).
+new_tuple = tuple.__new__
+
+
 _read = None            # extract.parse.read once imported (a from-import statement at every call costs)
 
 

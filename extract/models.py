@@ -12,6 +12,7 @@ import re
 import unicodedata
 from typing import NamedTuple
 
+from extract import new_tuple
 from extract.models_data import MODELS
 from extract.vocab import BRAND_ABBREVIATIONS, BRANDS
 
@@ -236,5 +237,5 @@ def _models(text: str) -> tuple:
                 continue                                 # `GMT` in a Grand Seiko message is no Rolex
             if "*" in flags and brand not in named and text[start].islower():
                 continue                                 # `tank`, `pilot` in lower case need their brand
-        found.append(tuple.__new__(ModelMatch, (start, end, brand, owners[brand][0])))  # (no Python __new__)
+        found.append(new_tuple(ModelMatch, (start, end, brand, owners[brand][0])))
     return tuple(found)

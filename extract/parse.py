@@ -21,7 +21,7 @@ from operator import attrgetter
 from types import MappingProxyType
 from typing import Mapping, NamedTuple
 
-from extract import Extraction, Listing, built, models, rates, references
+from extract import Extraction, Listing, built, models, new_tuple, rates, references
 from extract.lexicon import Lexicon, bounded, guarded
 from extract.prices import PriceMatch, find_prices, is_round, price_words
 from extract.vocab import (ACCESSORIES, ACCESSORY_OF_WATCH, ALTERNATIVE_WORDS, ANYWHERE,
@@ -112,11 +112,6 @@ def scan_words(text: str) -> dict[str, list]:
         for kind, value in facts:
             by_kind.setdefault(kind, []).append((start, end, value))
     return by_kind
-
-
-# Mentions are built by the thousand: tuple.__new__ with every field skips the NamedTuple's Python
-# __new__ (a frame, ~1k instructions a mention).
-new_tuple = tuple.__new__
 
 
 def find_brands(said: dict) -> list[Anchor]:

@@ -11,6 +11,7 @@ import functools
 import re
 from typing import NamedTuple
 
+from extract import new_tuple
 from extract.lexicon import ANY, Lexicon, bounded, char_set, heads, matched_chars
 from extract.vocab import (CURRENCIES, CURRENCY_SYMBOLS, CURRENCY_WORDS, GOLD_KARATS, GOLD_WORDS,
                            NOT_ASKING_CUES, PRICE_CUES, words)
@@ -129,11 +130,6 @@ class Candidate(NamedTuple):
     multiplied: bool            # k / m
     cue: str | None
     discount: bool
-
-
-# Candidates and prices are built by the dozen a message: tuple.__new__ with every field skips the
-# NamedTuple's Python __new__ (a frame, ~1k instructions each), as parse.py does for its mentions.
-new_tuple = tuple.__new__
 
 
 # ── Reading one number ───────────────────────────────────────────────────────────────

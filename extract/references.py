@@ -12,7 +12,7 @@ import functools
 import re
 from typing import NamedTuple
 
-from extract import models
+from extract import models, new_tuple
 from extract.lexicon import guarded
 from extract.references_data import (
     CALIBRE_AFTER_WORDS, CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES,
@@ -29,8 +29,6 @@ class RefMatch(NamedTuple):                    # (a tuple: built for every menti
     brand: str | None       # canonical brand (../shared/datasets/brands.txt) or None
     model: str | None       # family as the market says it, or None
 
-
-_new_tuple = tuple.__new__                    # RefMatch's Python __new__ costs a frame per reference
 
 
 # ── regexes built from the tables ────────────────────────────────────────────────────────────────────
@@ -400,21 +398,21 @@ def find_references(text: str, first_digit: int = 0) -> list:
               for m in SPACED_RE.finditer(text, one.start())] if one else []
     for start, end, brand in spaced:
         reference = text[start:end].replace(" ", "")
-        found.append(_new_tuple(RefMatch, (start, end, reference, brand, _family(brand, reference))))
+        found.append(new_tuple(RefMatch, (start, end, reference, brand, _family(brand, reference))))
     for start, end, token in _tokens(text, first_digit):
         if spaced and any(s <= start < e for s, e, _b in spaced):
             continue
         shape = _shape(token)
         brand, ok = _accept(text, start, token, shape, context) if shape or "/" not in token else (None, False)
         if ok:
-            found.append(_new_tuple(RefMatch, (start, end, token, *_info(token, shape, brand))))
+            found.append(new_tuple(RefMatch, (start, end, token, *_info(token, shape, brand))))
         elif "/" in token:                           # `15500ST/15510ST`: alternatives, each a reference
             offset, first = start, None
             for part in token.split("/"):
                 shape = _shape(part)
                 brand, ok = _accept(text, offset, part, shape, context)
                 if ok and not _same_watch_elsewhere(first, part):
-                    found.append(_new_tuple(RefMatch, (offset, offset + len(part), part,
+                    found.append(new_tuple(RefMatch, (offset, offset + len(part), part,
                                                        *_info(part, shape, brand))))
                     first = first or part
                 offset += len(part) + 1
