@@ -123,27 +123,62 @@ def char_set(chars) -> str:
     return "[" + "".join(map(re.escape, chars)) + "]"
 
 
-def _starts(letters: str, others: str, flags: int) -> re.Pattern:
+def _starts(letters: str, others: str, flags: int, heads) -> re.Pattern:
     """Where a phrase may start: one of its first characters, a letter only with no Latin letter before
-    it. The first character comes first, in a case-sensitive set, so that re skips in C to the next
-    position that has one; a match then takes in the rest of the word, so that re enters the pattern
-    once a word rather than at each of its letters (scan() reads only where a match starts)."""
+    it, another character only where one of `heads` goes on from it. The first character comes first,
+    in a case-sensitive set, so that re skips in C to the next position that has one; a match then
+    takes in the rest of the word, so that re enters the pattern once a word rather than at each of its
+    letters (scan() reads only where a match starts). Letters, the most starts, are tried first: each
+    branch re enters costs it a jump (a letter is told by a look-behind at it and the one before, or
+    at the start of the text; an `other` never passes for one)."""
     starters = matched_chars(letters + others, flags)
     if not starters:
         return re.compile("(?!)")
     other = set(matched_chars(others, flags))        # (a character of both sets starts a phrase anywhere)
     word_letters = [ch for ch in matched_chars(letters, flags) if ch not in other]
+    goes_on = _goes_on(heads, other, flags)
     if not word_letters:
-        return re.compile(char_set(starters))
+        return re.compile(char_set(starters) + goes_on)
     latin = matched_chars(LATIN, flags)
+    not_latin = "[^" + char_set(latin)[1:]
+    rest = char_set([ch for ch in latin if ch not in other]) + "*"
     anywhere = f"(?<={char_set(sorted(other))})" if other else "(?!)"
     return re.compile(rf"""
         {char_set(starters)}                           # a character a phrase can start with:
-        (?: {anywhere}                                 # one that starts a phrase anywhere,
-          | (?<! {char_set(latin)} {char_set(word_letters)} )   # or a letter with no Latin letter before it,
-            {char_set([ch for ch in latin if ch not in other])}*   # then the rest of its word (no phrase
-        )                                              # starts inside a word but at an `other`)
+        (?: (?<= {not_latin} {char_set(word_letters)} )   # a letter with no Latin letter before it
+            {rest}                                     #   then the rest of its word (no phrase starts
+          | (?<= \A {char_set(word_letters)} ) {rest}  #   inside a word but at an `other`), or the same at
+          | {anywhere} {goes_on}                       #   the start of the text; or one that starts a
+        )                                              #   phrase anywhere, where a head goes on from it
     """, re.VERBOSE)
+
+
+def _goes_on(heads, other: set, flags: int) -> str:
+    """A look-behind at the `other` character just read, for a look-ahead at whether the text from it goes
+    on as a head does. Where none does no alternative can match ("900", "7 ans" against "9/10", "7,5"):
+    re moves on in C instead of handing scan() a start. (Not after letters: a look-ahead over their
+    hundreds of heads cost more than the starts it turned away.)"""
+    chars = sorted({c for h in heads for c in h if c != ANY})
+    pool = "".join(matched_chars("".join(map(re.escape, chars)), flags))
+    matched = {c: re.findall(f"[{re.escape(c)}]", pool, flags) for c in chars}   # each as re reads it
+    heads = [h for h in heads if other.intersection(matched[h[0]])]
+    if all(h[1] == ANY for h in heads):              # (any text goes on from "$" as "$\0" does)
+        return ""
+    return f"(?<=(?={_trie(heads, matched)}).)"
+
+
+def _trie(heads, matched: dict) -> str:
+    """A regex for where the text starts as one of `heads` (ANY: anything, or the end, from there):
+    a branch a first character, the characters of branches that go on alike sharing a set."""
+    if any(not h or h[0] == ANY for h in heads):
+        return ""
+    rests: dict[str, list] = {}
+    for h in heads:
+        rests.setdefault(h[0], []).append(h[1:])
+    chars_of: dict[str, set] = {}                     # the rest of the trie → the characters that lead there
+    for c, rest in rests.items():
+        chars_of.setdefault(_trie(sorted(rest), matched), set()).update(matched[c])
+    return "(?:" + "|".join(char_set(sorted(chars)) + rest for rest, chars in chars_of.items()) + ")"
 
 
 # ── One regex for the alternatives of a head ─────────────────────────────────────────
@@ -262,7 +297,7 @@ class Lexicon:
         letters = "".join(sorted(re.escape(c) for c in first if re.match(f"[{LATIN}]", c)))
         others = "".join(sorted(re.escape(c) for c in first if not re.match(f"[{LATIN}]", c)))
         self.word_start = re.compile(f"[{letters}]", flags) if letters else None
-        self.starts = _starts(letters, others, flags)
+        self.starts = _starts(letters, others, flags, self.by_head)
 
     def _alternatives(self, key: str) -> list[int]:
         """The alternatives that can start with `key` (up to WIDTH characters), in table order."""
