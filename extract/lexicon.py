@@ -2,9 +2,9 @@
 
 Python's re tries the alternatives of `a|b|c|...` one by one at every position, so 200 brand
 spellings cost 200 attempts at every word. A Lexicon works out, from each alternative's parse tree,
-which three characters it can start with, and at each candidate position runs one small regex made
-of only the alternatives that can start with the three characters found there ("ful" → `full set`,
-`full`, not `fdp` or `fuseau`). Those small regexes are compiled the first time three characters
+which four characters it can start with, and at each candidate position runs one small regex made
+of only the alternatives that can start with the four characters found there ("full" → `full set`,
+`full`, not `fdp` or `fuseau`). Those small regexes are compiled the first time four characters
 ask for them (a few hundred make up most messages), and plain phrases are read without re's
 parser, so importing costs little more than building the tables.
 """
@@ -19,9 +19,10 @@ from extract.vocab import LATIN, LB, RB
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 ANY = "\0"                                     # in a head: any character, or none, may come next
-WIDTH = 3                                      # heads are the first three characters (two let
-                                               # through twice as many doomed attempts: "ro" is Rolex,
-                                               # Royal Oak and every "rouge", "robe"...)
+WIDTH = 4                                      # heads are the first four characters (three let
+                                               # through half as many doomed attempts again: "wat" is
+                                               # "watch only" and every "watch", "bla" Blancpain and
+                                               # every "black"; two, twice as many: "ro" is Rolex...)
 
 
 # ── Where an alternative can start ───────────────────────────────────────────────────
@@ -76,7 +77,7 @@ def _heads(items, heads: set) -> set:
 
 
 def heads(pattern: str, flags: int, tree=None) -> set:
-    """The first WIDTH characters `pattern` can start with ("ful"), the first ones followed by ANY
+    """The first WIDTH characters `pattern` can start with ("full"), the first ones followed by ANY
     when the next cannot be told or the phrase may end there; lower case under re.IGNORECASE.
     `tree`: the pattern's parse when the caller has it."""
     found = _heads(list(tree if tree is not None else sre_parse.parse(pattern, flags)), {""})
@@ -84,8 +85,14 @@ def heads(pattern: str, flags: int, tree=None) -> set:
     if any(h.startswith(ANY) for h in found):
         raise ValueError(f"cannot tell where {pattern!r} starts")
     if flags & re.IGNORECASE:
-        found = {"".join(c if c == ANY or len(c.lower()) != 1 else c.lower() for c in h) for h in found}
+        found = {"".join(map(_folded, h)) for h in found}
     return found
+
+
+def _folded(c: str) -> str:
+    """A character of a head as heads are kept under re.IGNORECASE: lower case, unless that is two."""
+    low = c.lower()
+    return low if len(low) == 1 else c
 
 
 def first_chars(pattern: str, flags: int) -> set:
@@ -262,11 +269,11 @@ def quick_frame_heads(pattern: str, flags: int):
         at = m.end()
     if not atoms:
         return None
+    if flags & re.IGNORECASE:                        # (atom by atom: fewer than the heads they make)
+        atoms = [set(map(_folded, chars)) for chars in atoms]
     found = {"".join(chars) for chars in itertools.product(*atoms)}
     if len(atoms) < WIDTH:
         found = {h + ANY for h in found}
-    if flags & re.IGNORECASE:
-        found = {"".join(c if c == ANY or len(c.lower()) != 1 else c.lower() for c in h) for h in found}
     return (before, phrase, after), found
 
 
