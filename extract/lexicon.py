@@ -279,9 +279,12 @@ def quick_frame_heads(pattern: str, flags: int):
 
 class Lexicon:
     """`scan(text)` → [(start, end, payload)], leftmost, non-overlapping, first alternative wins
-    at a position (list longer phrases first)."""
+    at a position (list longer phrases first). With `by_kind`, payloads are (kind, value) pairs and
+    scan gives {kind: [(start, end, value), ...]} (grouped as it goes: a second pass over the list
+    cost most of what a match does)."""
 
-    def __init__(self, alternatives: list[tuple[str, object]], flags: int = re.IGNORECASE):
+    def __init__(self, alternatives: list[tuple[str, object]], flags: int = re.IGNORECASE, by_kind=False):
+        self.by_kind = by_kind
         self.payloads = [payload for _pattern, payload in alternatives]
         self.payload_of = {f"a{i}": payload for i, payload in enumerate(self.payloads)}   # by group name
         self.flags = flags
@@ -336,8 +339,9 @@ class Lexicon:
             self.regex_of_key[key] = rx
         return rx
 
-    def scan(self, text: str) -> list[tuple[int, int, object]]:
-        found, reached = [], 0
+    def scan(self, text: str) -> list[tuple[int, int, object]] | dict[str, list]:
+        by_kind, reached = self.by_kind, 0
+        found = {} if by_kind else []
         regex_of_key, payload_of = self.regex_of_key, self.payload_of
         for m in self.starts.finditer(text):
             at = m.start()
@@ -351,6 +355,13 @@ class Lexicon:
                 continue
             hit = rx.match(text, at)
             if hit:
-                found.append((at, hit.end(), payload_of[hit.lastgroup]))
                 reached = hit.end()
+                if not by_kind:
+                    found.append((at, reached, payload_of[hit.lastgroup]))
+                    continue
+                for kind, value in payload_of[hit.lastgroup]:
+                    if kind in found:
+                        found[kind].append((at, reached, value))
+                    else:
+                        found[kind] = [(at, reached, value)]
         return found

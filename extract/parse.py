@@ -99,19 +99,11 @@ def _word_lexicon() -> Lexicon:
     rows += [(bounded(phrase), (("whole", None),)) for phrase in WHOLE_MESSAGE]
     rows += [(bounded(phrase), (("accessory", None),)) for phrase in ACCESSORIES]  # after "bracelet complet"
     rows += price_words()
-    return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE)
+    return Lexicon(rows, flags=re.IGNORECASE | re.MULTILINE, by_kind=True)
 
 
 WORD_LEXICON = _word_lexicon()
-
-
-def scan_words(text: str) -> dict[str, list]:
-    """The word-list phrases of a message by kind: {kind: [(start, end, value), ...]}."""
-    by_kind: dict[str, list] = {}
-    for start, end, facts in WORD_LEXICON.scan(text):
-        for kind, value in facts:
-            by_kind.setdefault(kind, []).append((start, end, value))
-    return by_kind
+scan_words = WORD_LEXICON.scan       # text → its word-list phrases by kind: {kind: [(start, end, value), ...]}
 
 
 def find_brands(said: dict) -> list[Anchor]:
