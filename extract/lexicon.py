@@ -19,6 +19,9 @@ from extract.vocab import LATIN, LB, RB
 _ZERO_WIDTH = (sre.AT, sre.ASSERT, sre.ASSERT_NOT)
 _REPEATS = (sre.MAX_REPEAT, sre.MIN_REPEAT, sre.POSSESSIVE_REPEAT)
 ANY = "\0"                                     # in a head: any character, or none, may come next
+SPREAD = 8                                     # a head ends (in ANY) at a set of more characters, after
+                                               # it if it is short (whitespace, 30 characters a turn,
+                                               # would multiply the heads by 30 at each)
 WIDTH = 4                                      # heads are the first four characters (three let
                                                # through half as many doomed attempts again: "wat" is
                                                # "watch only" and every "watch", "bla" Blancpain and
@@ -37,6 +40,8 @@ def _chars(op, av) -> set | None:
                 found.add(chr(value))
             elif kind is sre.RANGE:
                 found.update(chr(c) for c in range(value[0], value[1] + 1))
+            elif kind is sre.CATEGORY and value is sre.CATEGORY_SPACE:
+                found.update(_spaces())             # \s ("E. Howard", "G-Shock": every "e", "g" word else)
             else:                                   # negated sets, \d, \w: anything
                 return None
         return found
@@ -68,12 +73,19 @@ def _heads(items, heads: set) -> set:
             for h in heads:
                 if len(h) >= WIDTH or h.endswith(ANY):
                     grown.add(h)
-                elif chars is None:
+                elif chars is None or len(chars) > SPREAD and len(h) + 1 == WIDTH:
                     grown.add(h + ANY)
+                elif len(chars) > SPREAD:
+                    grown.update(h + c + ANY for c in chars)
                 else:
                     grown.update(h + c for c in chars)
             heads = grown
     return heads
+
+
+@functools.cache
+def _spaces() -> list[str]:
+    return re.findall(r"\s", _bmp())                # (every whitespace character is in the BMP)
 
 
 def heads(pattern: str, flags: int, tree=None) -> set:
