@@ -154,7 +154,10 @@ def _starts(letters: str, others: str, flags: int, heads) -> re.Pattern:
     if not starters:
         return re.compile("(?!)")
     other = set(matched_chars(others, flags))        # (a character of both sets starts a phrase anywhere)
-    word_letters = [ch for ch in matched_chars(letters, flags) if ch not in other]
+    letter_chars = matched_chars(letters, flags)
+    word_letters = [ch for ch in letter_chars if ch not in other]
+    if other.isdisjoint(letter_chars):               # (heads in letters cannot go on from an `other`)
+        heads = [h for h in heads if h[0] not in letters]
     goes_on = _goes_on(heads, other, flags)
     if not word_letters:
         return re.compile(char_set(starters) + goes_on)
