@@ -26,9 +26,10 @@ class ModelMatch(NamedTuple):                    # (a tuple: built for every men
 
 # ── building the regexes from the tables ─────────────────────────────────────────────────────────────
 _SEPARATOR = r"[\W_]"                           # before a name: no letter or digit (a space is put first)
-_BEFORE_FIRST = r"(?<![^\W_].)"                  # after a first character: no letter or digit before it
+_BEFORE_SECOND = r"(?<![^\W_]..)"                # after two characters: no letter or digit before them
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 _SEP = r"[\s\-]?"                               # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
+_APOSTROPHE = "['’]?"                            # either apostrophe, or none (Pilot's, Pilots)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -45,7 +46,7 @@ def _units(alias: str, fold: bool) -> list:
             if units and units[-1] != _SEP:
                 units.append(_SEP)
         else:
-            units.append("['’]?" if ch == "'" else re.escape(ch.lower() if fold else ch))
+            units.append(_APOSTROPHE if ch == "'" else re.escape(ch.lower() if fold else ch))
     return units
 
 
@@ -56,7 +57,10 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
     trie: dict = {}
     for alias in aliases:
         node = trie
-        for unit in _units(alias, fold):
+        units = _units(alias, fold)
+        if not fold and (len(units) < 2 or {_SEP, _APOSTROPHE} & set(units[:2])):
+            raise ValueError(f"{alias!r}: a case-sensitive alias must begin with two plain characters")
+        for unit in units:
             node = node.setdefault(unit, {})
         node[""] = {}                              # an alias ends here
 
@@ -65,12 +69,13 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
             merge(into.setdefault(unit, {}), child)
         return into
 
-    def emit(node: dict, after_first: str = "") -> str:
+    def emit(node: dict, checks: tuple = ()) -> str:
         ends = "" in node
+        check = checks[0] if checks else ""        # (a look-behind, after the characters it reads)
         sep = node.pop(_SEP, None)
         if sep is not None:                        # `Sea Dweller` and `Seamaster` share one path: a
             merge(node, sep)                       # separator is optional anywhere one alias has it,
-        branches = [unit + after_first + emit(child) for unit, child in node.items() if unit]
+        branches = [unit + check + emit(child, checks[1:]) for unit, child in node.items() if unit]
         if not branches:                           # so re's first-match order cannot cut a name short
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -78,9 +83,11 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
         return "(?:" + body + ")?" if ends else body   # where an alias ends: go on if it can, else stop
     if fold:                                       # lower-case aliases: most letters may start one,
         return emit(trie)                          # _Scanner reads the separator before them
-    # Capitals: the word-start check goes after the first character, so the regex begins with a plain
-    # set of first letters and re's scanner skips every other position without entering the pattern.
-    return emit(trie, _BEFORE_FIRST)
+    # Capitals: the word-start check goes after the second character, so the regex begins with a plain
+    # set of first letters (re's scanner skips every other position without entering the pattern) and
+    # a capital followed by a small letter fails before the look-behind runs. The look-behind reads the
+    # character before the first, so the first two must be one character each (`DJ`, `B&R`).
+    return emit(trie, ("", _BEFORE_SECOND))
 
 
 def _parse_models(table: dict) -> list:
