@@ -240,19 +240,16 @@ def find_models(text: str) -> list:
 @functools.lru_cache(maxsize=256)
 def _models(text: str) -> tuple:
     spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
-    if not spans:
-        return ()                                     # (most messages name no model)
-    brands, named = (), set()                         # asked only when a name's maker depends on them:
-    if any(key in NEEDS_CONTEXT for _s, _e, key in spans):
-        brands = _brands(text)
-        # the brands the message names: by name, or by a model only one maker has (`Explorer II ... polar`)
-        named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
-                                               if key not in NEEDS_CONTEXT}
-    found = []
+    found, named = [], None
     for start, end, key in spans:
         owners = MODEL_BY_KEY[key]
         brand = next(iter(owners))
         if key in NEEDS_CONTEXT:                          # only then does the brand around matter
+            if named is None:                             # (asked once, at the first such name)
+                brands = _brands(text)
+                # named: by name, or by a model only one maker has (`Explorer II ... polar`)
+                named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
+                                                       if key not in NEEDS_CONTEXT}
             before = _brand_before(text, start, brands)
             brand = before if before in owners else next((b for b in owners if b in named), brand)
             flags = owners[brand][1]
