@@ -141,26 +141,27 @@ def _after_wide_letter(spaced: str, spans: list) -> bool:
 class _Scanner:
     """Finds the aliases of a table in a text: the case-insensitive ones by one trie regex run over the
     lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second.
-    The first regex starts at the separator before a name (the text is read with a space in front):
-    re skips in C to the next such character, where a look-behind first ran at every position."""
+    The first regex starts at the separator before a name (the text is read with a space in front, so
+    the separator's place there is the name's start in the text; no group to capture): re skips in C
+    to the next such character, where a look-behind first ran at every position."""
 
     def __init__(self, aliases):
         aliases = list(aliases)
         self.trie = _trie_pattern(a for a, f in aliases if "=" not in f)
-        self.loose = self._compile(rf"{_BMP_SEPARATOR} ( {self.trie} )", 0)
+        self.loose = self._compile(rf"{_BMP_SEPARATOR} {self.trie}", 0)
         self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
 
     @functools.cached_property
     def strict(self):
         """The loose aliases after a separator tested by category, for the rare text where one follows a
         letter or digit beyond U+FFFF; compiled the first time one comes."""
-        return self._compile(rf"{_SEPARATOR} ( {self.trie} )", 0)
+        return self._compile(rf"{_SEPARATOR} {self.trie}", 0)
 
     @functools.cached_property
     def folded(self):
         """The strict regex under re.IGNORECASE, for the rare text that lower() changes in length
         (`İ` becomes two characters); compiled the first time one comes."""
-        return self._compile(rf"{_SEPARATOR} ( {self.trie} )", re.IGNORECASE)
+        return self._compile(rf"{_SEPARATOR} {self.trie}", re.IGNORECASE)
 
     @staticmethod
     def _compile(trie: str, flags: int):
@@ -174,9 +175,9 @@ class _Scanner:
         lower = text.lower()
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spaced = " " + (lower if loose is self.loose else text)
-        spans = [(m.start(1) - 1, m.end() - 1) for m in loose.finditer(spaced)]
+        spans = [(m.start(), m.end() - 1) for m in loose.finditer(spaced)]
         if not spaced.isascii() and _after_wide_letter(spaced, spans):
-            spans = [(m.start(1) - 1, m.end() - 1) for m in self.strict.finditer(spaced)]
+            spans = [(m.start(), m.end() - 1) for m in self.strict.finditer(spaced)]
         first = self.exact.search(text)           # (most messages have none: no list to build)
         if not first:
             return spans                           # one finditer's spans: in order, none overlapping
