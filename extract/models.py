@@ -1,4 +1,4 @@
-"""Model names and nicknames in a message: `find_models(text) -> list[ModelMatch]`.
+"""Model names and nicknames in a message: `find_models(text) -> tuple[ModelMatch, ...]`.
 
 Regexes built at import from extract/models_data.py (MODELS) and the extractor's brand table
 (extract/vocab.py: BRANDS, BRAND_ABBREVIATIONS). A match reports the brand the
@@ -222,24 +222,17 @@ def is_model_name(word: str) -> bool:
 
 
 # ── reading a message ────────────────────────────────────────────────────────────────────────────────
-def find_brands(text: str) -> list:
-    """The brands named in `text`, as (start, end, canonical brand), in order."""
-    return list(_brands(text))
-
-
+# Both cached, and answered as they are kept (tuples: no caller may change them): the extractor and
+# extract/references.py ask about the same message.
 @functools.lru_cache(maxsize=256)
-def _brands(text: str) -> tuple:
-    # cached: the extractor and extract/references.py both ask about the same message
+def find_brands(text: str) -> tuple:
+    """The brands named in `text`, as (start, end, canonical brand), in order."""
     return tuple((s, e, BRAND_BY_KEY[_key(text[s:e])]) for s, e in BRANDS_SCANNER.scan(text))
 
 
-def find_models(text: str) -> list:
-    """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
-    return list(_models(text))
-
-
 @functools.lru_cache(maxsize=256)
-def _models(text: str) -> tuple:
+def find_models(text: str) -> tuple:
+    """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
     spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
     found, named = [], None
     for start, end, key in spans:
@@ -247,7 +240,7 @@ def _models(text: str) -> tuple:
         brand = next(iter(owners))
         if key in NEEDS_CONTEXT:                          # only then does the brand around matter
             if named is None:                             # (asked once, at the first such name)
-                brands = _brands(text)
+                brands = find_brands(text)
                 # named: by name, or by a model only one maker has (`Explorer II ... polar`)
                 named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
                                                        if key not in NEEDS_CONTEXT}
@@ -264,3 +257,6 @@ def _models(text: str) -> tuple:
                 continue                                 # `tank`, `pilot` in lower case need their brand
         found.append(new_tuple(ModelMatch, (start, end, brand, owners[brand][0])))
     return tuple(found)
+
+
+_brands, _models = find_brands, find_models        # (the names extract/references_gen.py clears)
