@@ -233,17 +233,19 @@ def find_brands(text: str) -> tuple:
 @functools.lru_cache(maxsize=256)
 def find_models(text: str) -> tuple:
     """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
-    spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
+    spans = MODELS_SCANNER.scan(text)
     found, named = [], None
-    for start, end, key in spans:
+    for start, end in spans:
+        key = _key(text[start:end])
         owners = MODEL_BY_KEY[key]
         brand = next(iter(owners))
         if key in NEEDS_CONTEXT:                          # only then does the brand around matter
             if named is None:                             # (asked once, at the first such name)
                 brands = find_brands(text)
                 # named: by name, or by a model only one maker has (`Explorer II ... polar`)
-                named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
-                                                       if key not in NEEDS_CONTEXT}
+                keys = [_key(text[s:e]) for s, e in spans]
+                named = ({b for _s, _e, b in brands}
+                         | {next(iter(MODEL_BY_KEY[k])) for k in keys if k not in NEEDS_CONTEXT})
             before = _brand_before(text, start, brands)
             brand = before if before in owners else next((b for b in owners if b in named), brand)
             flags = owners[brand][1]
