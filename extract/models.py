@@ -1,4 +1,4 @@
-"""Model names and nicknames in a message: `find_models(text) -> list[ModelMatch]`.
+"""Model names and nicknames in a message: `find_models(text) -> tuple[ModelMatch, ...]`.
 
 Regexes built at import from extract/models_data.py (MODELS) and the extractor's brand table
 (extract/vocab.py: BRANDS, BRAND_ABBREVIATIONS). A match reports the brand the
@@ -26,9 +26,15 @@ class ModelMatch(NamedTuple):                    # (a tuple: built for every men
 
 # ── building the regexes from the tables ─────────────────────────────────────────────────────────────
 _SEPARATOR = r"[\W_]"                           # before a name: no letter or digit (a space is put first)
-_BEFORE_FIRST = r"(?<![^\W_].)"                  # after a first character: no letter or digit before it
+# The same, fast: re tests \W by Unicode category at each character, a set of ranges by a bitmap look-up.
+# The bitmap stops at U+FFFF, so this set also takes the letters and digits beyond it (`𝐒`, `𝟏`): a
+# text where a name follows one of those is read again with _SEPARATOR (_Scanner.scan).
+_BMP_SEPARATOR = "[^" + "".join(f"{re.escape(m[0][0])}-{re.escape(m[0][-1])}"   # re's own \w decides
+                                for m in re.finditer(r"[^\W_]+", "".join(map(chr, range(0x10000))))) + "]"
+_BEFORE_SECOND = r"(?<![^\W_]..)"                # after two characters: no letter or digit before them
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 _SEP = r"[\s\-]?"                               # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
+_APOSTROPHE = "['’]?"                            # either apostrophe, or none (Pilot's, Pilots)
 
 
 @functools.lru_cache(maxsize=4096)
@@ -45,7 +51,7 @@ def _units(alias: str, fold: bool) -> list:
             if units and units[-1] != _SEP:
                 units.append(_SEP)
         else:
-            units.append("['’]?" if ch == "'" else re.escape(ch.lower() if fold else ch))
+            units.append(_APOSTROPHE if ch == "'" else re.escape(ch.lower() if fold else ch))
     return units
 
 
@@ -56,7 +62,10 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
     trie: dict = {}
     for alias in aliases:
         node = trie
-        for unit in _units(alias, fold):
+        units = _units(alias, fold)
+        if not fold and (len(units) < 2 or {_SEP, _APOSTROPHE} & set(units[:2])):
+            raise ValueError(f"{alias!r}: a case-sensitive alias must begin with two plain characters")
+        for unit in units:
             node = node.setdefault(unit, {})
         node[""] = {}                              # an alias ends here
 
@@ -65,12 +74,13 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
             merge(into.setdefault(unit, {}), child)
         return into
 
-    def emit(node: dict, after_first: str = "") -> str:
+    def emit(node: dict, checks: tuple = ()) -> str:
         ends = "" in node
+        check = checks[0] if checks else ""        # (a look-behind, after the characters it reads)
         sep = node.pop(_SEP, None)
         if sep is not None:                        # `Sea Dweller` and `Seamaster` share one path: a
             merge(node, sep)                       # separator is optional anywhere one alias has it,
-        branches = [unit + after_first + emit(child) for unit, child in node.items() if unit]
+        branches = [unit + check + emit(child, checks[1:]) for unit, child in node.items() if unit]
         if not branches:                           # so re's first-match order cannot cut a name short
             return ""
         body = branches[0] if len(branches) == 1 else "(?:" + "|".join(branches) + ")"
@@ -78,9 +88,11 @@ def _trie_pattern(aliases, fold: bool = True) -> str:
         return "(?:" + body + ")?" if ends else body   # where an alias ends: go on if it can, else stop
     if fold:                                       # lower-case aliases: most letters may start one,
         return emit(trie)                          # _Scanner reads the separator before them
-    # Capitals: the word-start check goes after the first character, so the regex begins with a plain
-    # set of first letters and re's scanner skips every other position without entering the pattern.
-    return emit(trie, _BEFORE_FIRST)
+    # Capitals: the word-start check goes after the second character, so the regex begins with a plain
+    # set of first letters (re's scanner skips every other position without entering the pattern) and
+    # a capital followed by a small letter fails before the look-behind runs. The look-behind reads the
+    # character before the first, so the first two must be one character each (`DJ`, `B&R`).
+    return emit(trie, ("", _BEFORE_SECOND))
 
 
 def _parse_models(table: dict) -> list:
@@ -116,26 +128,40 @@ def _brand_rows() -> list:
     return rows
 
 
+def _after_wide_letter(spaced: str, spans: list) -> bool:
+    """Whether a span starts after a letter or digit beyond U+FFFF, which _BMP_SEPARATOR takes for a
+    separator (the span's start is the separator's place in the spaced text). Where none does, the
+    spans are _SEPARATOR's: the extra places where the regex was tried all failed."""
+    for start, _end in spans:
+        if spaced[start] > "\uffff" and spaced[start].isalnum():
+            return True
+    return False
+
+
 class _Scanner:
     """Finds the aliases of a table in a text: the case-insensitive ones by one trie regex run over the
     lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second.
-    The first regex starts at the separator before a name (the text is read with a space in front):
-    re skips in C to the next such character, where a look-behind first ran at every position."""
+    The first regex starts at the separator before a name (the text is read with a space in front, so
+    the separator's place there is the name's start in the text; no group to capture): re skips in C
+    to the next such character, where a look-behind first ran at every position."""
 
     def __init__(self, aliases):
         aliases = list(aliases)
-        self.trie = rf"{_SEPARATOR} ( {_trie_pattern(a for a, f in aliases if '=' not in f)} )"
-        self.loose = self._compile(self.trie, 0)
+        self.trie = _trie_pattern(a for a, f in aliases if "=" not in f)
+        self.loose = self._compile(rf"{_BMP_SEPARATOR} {self.trie}", 0)
         self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
-        self._folded = None
 
-    @property
+    @functools.cached_property
+    def strict(self):
+        """The loose aliases after a separator tested by category, for the rare text where one follows a
+        letter or digit beyond U+FFFF; compiled the first time one comes."""
+        return self._compile(rf"{_SEPARATOR} {self.trie}", 0)
+
+    @functools.cached_property
     def folded(self):
-        """The loose aliases under re.IGNORECASE, for the rare text that lower() changes in length
+        """The strict regex under re.IGNORECASE, for the rare text that lower() changes in length
         (`İ` becomes two characters); compiled the first time one comes."""
-        if self._folded is None:
-            self._folded = self._compile(self.trie, re.IGNORECASE)
-        return self._folded
+        return self._compile(rf"{_SEPARATOR} {self.trie}", re.IGNORECASE)
 
     @staticmethod
     def _compile(trie: str, flags: int):
@@ -149,7 +175,9 @@ class _Scanner:
         lower = text.lower()
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spaced = " " + (lower if loose is self.loose else text)
-        spans = [(m.start(1) - 1, m.end() - 1) for m in loose.finditer(spaced)]
+        spans = [(m.start(), m.end() - 1) for m in loose.finditer(spaced)]
+        if not spaced.isascii() and _after_wide_letter(spaced, spans):
+            spans = [(m.start(), m.end() - 1) for m in self.strict.finditer(spaced)]
         first = self.exact.search(text)           # (most messages have none: no list to build)
         if not first:
             return spans                           # one finditer's spans: in order, none overlapping
@@ -194,38 +222,30 @@ def is_model_name(word: str) -> bool:
 
 
 # ── reading a message ────────────────────────────────────────────────────────────────────────────────
-def find_brands(text: str) -> list:
-    """The brands named in `text`, as (start, end, canonical brand), in order."""
-    return list(_brands(text))
-
-
+# Both cached, and answered as they are kept (tuples: no caller may change them): the extractor and
+# extract/references.py ask about the same message.
 @functools.lru_cache(maxsize=256)
-def _brands(text: str) -> tuple:
-    # cached: the extractor and extract/references.py both ask about the same message
+def find_brands(text: str) -> tuple:
+    """The brands named in `text`, as (start, end, canonical brand), in order."""
     return tuple((s, e, BRAND_BY_KEY[_key(text[s:e])]) for s, e in BRANDS_SCANNER.scan(text))
 
 
-def find_models(text: str) -> list:
-    """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
-    return list(_models(text))
-
-
 @functools.lru_cache(maxsize=256)
-def _models(text: str) -> tuple:
-    spans = [(start, end, _key(text[start:end])) for start, end in MODELS_SCANNER.scan(text)]
-    if not spans:
-        return ()                                     # (most messages name no model)
-    brands, named = (), set()                         # asked only when a name's maker depends on them:
-    if any(key in NEEDS_CONTEXT for _s, _e, key in spans):
-        brands = _brands(text)
-        # the brands the message names: by name, or by a model only one maker has (`Explorer II ... polar`)
-        named = {b for _s, _e, b in brands} | {next(iter(MODEL_BY_KEY[key])) for _s, _e, key in spans
-                                               if key not in NEEDS_CONTEXT}
-    found = []
-    for start, end, key in spans:
+def find_models(text: str) -> tuple:
+    """Every model name or nickname in `text`, in order, as ModelMatch(start, end, brand, model)."""
+    spans = MODELS_SCANNER.scan(text)
+    found, named = [], None
+    for start, end in spans:
+        key = _key(text[start:end])
         owners = MODEL_BY_KEY[key]
         brand = next(iter(owners))
         if key in NEEDS_CONTEXT:                          # only then does the brand around matter
+            if named is None:                             # (asked once, at the first such name)
+                brands = find_brands(text)
+                # named: by name, or by a model only one maker has (`Explorer II ... polar`)
+                keys = [_key(text[s:e]) for s, e in spans]
+                named = ({b for _s, _e, b in brands}
+                         | {next(iter(MODEL_BY_KEY[k])) for k in keys if k not in NEEDS_CONTEXT})
             before = _brand_before(text, start, brands)
             brand = before if before in owners else next((b for b in owners if b in named), brand)
             flags = owners[brand][1]
@@ -239,3 +259,6 @@ def _models(text: str) -> tuple:
                 continue                                 # `tank`, `pilot` in lower case need their brand
         found.append(new_tuple(ModelMatch, (start, end, brand, owners[brand][0])))
     return tuple(found)
+
+
+_brands, _models = find_brands, find_models        # (the names extract/references_gen.py clears)
