@@ -285,8 +285,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     digits_only = token.isdigit()
     if digits_only and not 3 <= len(token) <= 6:
         return None, False                           # 1 or 2 digits, or a phone number
-    if not (shape or digits_only) and NOT_REFERENCE_RE.fullmatch(token):
-        return None, False                           # 40mm, 10.400, 09/2023, 7S26 (never digits alone)
+    if not (shape or digits_only) and _no_reference_alone(token):
+        return None, False                           # 40mm, 10.400, HKD168k, ETA2824, BR03-92
     year_like = digits_only and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039)
     if year_like and not REFERENCE_WORD_RE.search(text, start - BEFORE, start):
         return None, False                           # (as below, without reading the context first)
@@ -311,8 +311,6 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return _one_named(text, context, brand), True
         if ref_word or brand in _named(text, context):
             return brand, True                       # Lange's 191.032 in a Lange message, not Omega's
-    if shape and NOT_REFERENCE_RE.fullmatch(token):
-        return None, False                           # the same, for a shaped one no shape claimed
     if digits_only:
         if token in ROLEX_EXACT:
             return "Rolex", True
@@ -322,17 +320,23 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         if len(token) == 4 and near not in FOUR_DIGIT_BRANDS:
             near = _model_right_before(text, start, token)  # Montblanc 1858, Squale 1521: model numbers;
         return near, bool(near or ref_word)          # Carrera 2447, Fifty Fathoms 5015: references
-    if NOT_PREFIX_RE.match(token):
-        return None, False                           # HKD126000, N11/2025, ETA2824
-    digits = sum(ch.isdigit() for ch in token)
-    if digits < 3 or len(token) < 5:
-        return None, False
-    if models.is_model_name(token):
-        return None, False                           # BR03-92, C60: a model's name, not a reference
+    if shape and _no_reference_alone(token):
+        return None, False                           # the same, for a shaped one no shape claimed
     if token[0].isalpha() and len(token) - len(token.lstrip(LETTERS)) <= 6:
         return None, True                            # FS4735, MK7248, SN021-G: someone's reference
     near = _brand_next_to(text, start)
     return near, bool(near or ref_word)              # 7050s, 02AR2: only next to a brand or `ref`
+
+
+@functools.lru_cache(maxsize=8192)
+def _no_reference_alone(token: str) -> bool:
+    """Whether a token that is not all digits is no reference whatever stands around it: a size, price,
+    date or calibre (40mm, 10.400, 09/2023, 7S26), a currency or calibre maker before it (HKD126000,
+    N11/2025, ETA2824), fewer than 3 digits or 5 characters, a model's name (BR03-92, C60). Asked once
+    per token, and before the context is read for a token no shape claims: all _accept does before these
+    tests for it only turns it away too."""
+    return bool(NOT_REFERENCE_RE.fullmatch(token) or NOT_PREFIX_RE.match(token)
+                or sum(ch.isdigit() for ch in token) < 3 or len(token) < 5 or models.is_model_name(token))
 
 
 def _one_named(text: str, context: dict, brand: str) -> str:
