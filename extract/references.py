@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from extract import models, new_tuple
-from extract.lexicon import guarded
+from extract.lexicon import first_chars, guarded, matched_chars
 from extract.references_data import (
     CALIBRE_AFTER_WORDS, CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES,
     HAND_PREFIXES, NOT_REFERENCE_PREFIXES, NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS,
@@ -60,10 +60,13 @@ DIGITS_RE = re.compile(r"""
 """, re.VERBOSE)                             # one set is one quick loop in re, an alternation is not)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset(LETTERS + "0123456789")
-SPACED_PREFIX_RE = re.compile(guarded(r"""
-    (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
+SPACED_PREFIXES = "PAM RM IW SBG. SLG. SBD. SPB SKX SRP SRP. SAR.".split()   # `.`: any letter
+SPACED_PREFIX_RE = re.compile(guarded(rf"""
+    (?<![A-Za-z]) (?: {"|".join(p.replace(".", "[A-Z]") for p in SPACED_PREFIXES)} )
     [\ \-] \Z                                # a maker's prefix a space may split from its number
 """, re.VERBOSE | re.IGNORECASE), re.VERBOSE | re.IGNORECASE)
+# A prefix's letter before its last: most `word 123` fail this test, and are spared the search.
+SPACED_PREFIX_SECOND_LAST = frozenset(matched_chars("".join({p[-2] for p in SPACED_PREFIXES}), re.IGNORECASE))
 SUFFIX_APART_RE = re.compile(rf"""
     \ (?-i: {_words(sorted({x for x in ROLEX_SUFFIXES if len(x) > 1} | {"ST", "OR", "BA", "BC", "PT", "TI", "CE"}))} )
     (?![A-Za-z0-9])                          # a maker's letters a space keeps from their number (116610 LN)
@@ -72,9 +75,12 @@ DATE_BEFORE_RE = re.compile(r"""
     (?<!\d) \d{1,2} [/.] (?:19|20)?\d{2}    # a card date (07/2025, 5/24) ...
     [\ \t]+ \Z                               # ... right before: the number after it is the price column
 """, re.VERBOSE)
-REF_PREFIX_RE = re.compile(r"""
+REF_PREFIX = r"""
     (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
-""", re.VERBOSE | re.IGNORECASE)
+"""
+REF_PREFIX_RE = re.compile(REF_PREFIX, re.VERBOSE | re.IGNORECASE)
+REF_PREFIX_FIRSTS = frozenset(matched_chars("".join(first_chars(REF_PREFIX, re.VERBOSE | re.IGNORECASE)),
+                                            re.IGNORECASE))   # (a letter test spares most the match)
 
 # Makers' shapes: one regex tells the first that fits; each alone, for the shapes after it.
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
@@ -363,7 +369,7 @@ def _tokens(text: str, first_digit: int):
             continue
         if first - start > 8:
             continue                                 # a long word before the digits: not a reference
-        if start > 2 and text[start - 1] in " -" and text[start - 2].isalpha():
+        if start > 2 and text[start - 1] in " -" and text[start - 3] in SPACED_PREFIX_SECOND_LAST:
             spaced = SPACED_PREFIX_RE.search(text, start - 6, start)   # (re reads a negative start as 0)
             joined = spaced and text[spaced.start():start - 1] + text[start:end]
             if joined and _shape(joined):
@@ -372,7 +378,7 @@ def _tokens(text: str, first_digit: int):
         if end - start <= 2:
             continue                                 # 4k, 12, A1: no maker's shape is that short
         if start < first:
-            ref_word = REF_PREFIX_RE.match(text, start, first)
+            ref_word = text[start] in REF_PREFIX_FIRSTS and REF_PREFIX_RE.match(text, start, first)
             if ref_word:
                 start = ref_word.end()               # `Ref.16710`: the word is context, not reference
         elif 5 <= end - start <= 6 and text[start:end].isdigit():
