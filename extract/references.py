@@ -56,8 +56,11 @@ def _trie(node: dict) -> str:
 # Candidate tokens: a run of letters and digits with a digit in it (found from the digit, then back).
 DIGITS_RE = re.compile(r"""
     \d                                       # a reference has digits: the scan jumps from digit to digit
-    [A-Za-z0-9]* (?: [./\-~] [A-Za-z0-9]+ )*  # then letters, digits, and . / - ~ between them (a run of
-""", re.VERBOSE)                             # one set is one quick loop in re, an alternation is not)
+    [A-Za-z0-9]*+ (?: [./\-~] [A-Za-z0-9]+ )*+   # then letters, digits, and . / - ~ between them (a run
+                                             # of one set is one quick loop in re, an alternation is not;
+                                             # possessive: nothing to give back, and no repeat allocated)
+    (?! [^\W_] | ~ )                         # not glued to a non-ASCII letter or digit, or to a ~ (from a
+""", re.VERBOSE)                             # later digit of the run the match fails the same: its end)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset(LETTERS + "0123456789")
 SPACED_PREFIXES = "PAM RM IW SBG. SLG. SBD. SPB SKX SRP SRP. SAR.".split()   # `.`: any letter
@@ -356,7 +359,6 @@ def _one_named(text: str, context: dict, brand: str) -> str:
 def _tokens(text: str, first_digit: int):
     """(start, end, token) of every run of letters and digits with a digit in it, spaces dropped
     (found from their digits: from the text's first digit on)."""
-    size = len(text)
     for m in DIGITS_RE.finditer(text, first_digit):
         first, end = m.span()
         start = first
@@ -365,8 +367,6 @@ def _tokens(text: str, first_digit: int):
             start -= 1                               # back to the letters before the first digit
         if start and text[start - 1].isalnum():
             continue                                 # glued to a non-ASCII letter (年, é): no reference
-        if end < size and (text[end].isalnum() or text[end] == "~"):
-            continue
         if first - start > 8:
             continue                                 # a long word before the digits: not a reference
         if start > 2 and text[start - 1] in " -" and text[start - 3] in SPACED_PREFIX_SECOND_LAST:
