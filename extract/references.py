@@ -310,8 +310,9 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return None, False                       # $12500, 8200€, 126000 HKD; 3135 movement
     elif CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
+    # (a card date right before the number is the word read before it, so that word ends in a digit)
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
-                        or DATE_BEFORE_RE.search(text, start - 12, start)):
+                        or word[-1:].isdigit() and DATE_BEFORE_RE.search(text, start - 12, start)):
         return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
     for brand, needs in shape[1] if shape else ():
         if needs is None or needs == "rolex":
