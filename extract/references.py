@@ -13,7 +13,7 @@ import re
 from typing import NamedTuple
 
 from extract import models, new_tuple
-from extract.lexicon import guarded
+from extract.lexicon import first_chars, guarded, matched_chars
 from extract.references_data import (
     CALIBRE_AFTER_WORDS, CALIBRE_NUMBERS, CALIBRE_WORDS, CARTIER_COLLECTIONS, CURRENCY_WORDS, FAMILY_PREFIXES,
     HAND_PREFIXES, NOT_REFERENCE_PREFIXES, NOT_REFERENCE_UNITS, OMEGA_VINTAGE, PATEK_FAMILY, PRICE_WORDS,
@@ -56,14 +56,20 @@ def _trie(node: dict) -> str:
 # Candidate tokens: a run of letters and digits with a digit in it (found from the digit, then back).
 DIGITS_RE = re.compile(r"""
     \d                                       # a reference has digits: the scan jumps from digit to digit
-    [A-Za-z0-9]* (?: [./\-~] [A-Za-z0-9]+ )*  # then letters, digits, and . / - ~ between them (a run of
-""", re.VERBOSE)                             # one set is one quick loop in re, an alternation is not)
+    [A-Za-z0-9]*+ (?: [./\-~] [A-Za-z0-9]+ )*+   # then letters, digits, and . / - ~ between them (a run
+                                             # of one set is one quick loop in re, an alternation is not;
+                                             # possessive: nothing to give back, and no repeat allocated)
+    (?! [^\W_] | ~ )                         # not glued to a non-ASCII letter or digit, or to a ~ (from a
+""", re.VERBOSE)                             # later digit of the run the match fails the same: its end)
 LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
 TOKEN_CHARS = frozenset(LETTERS + "0123456789")
-SPACED_PREFIX_RE = re.compile(guarded(r"""
-    (?<![A-Za-z]) (?: PAM | RM | IW | SBG[A-Z] | SLG[A-Z] | SBD[A-Z] | SPB | SKX | SRP[A-Z]? | SAR[A-Z] )
+SPACED_PREFIXES = "PAM RM IW SBG. SLG. SBD. SPB SKX SRP SRP. SAR.".split()   # `.`: any letter
+SPACED_PREFIX_RE = re.compile(guarded(rf"""
+    (?<![A-Za-z]) (?: {"|".join(p.replace(".", "[A-Z]") for p in SPACED_PREFIXES)} )
     [\ \-] \Z                                # a maker's prefix a space may split from its number
 """, re.VERBOSE | re.IGNORECASE), re.VERBOSE | re.IGNORECASE)
+# A prefix's letter before its last: most `word 123` fail this test, and are spared the search.
+SPACED_PREFIX_SECOND_LAST = frozenset(matched_chars("".join({p[-2] for p in SPACED_PREFIXES}), re.IGNORECASE))
 SUFFIX_APART_RE = re.compile(rf"""
     \ (?-i: {_words(sorted({x for x in ROLEX_SUFFIXES if len(x) > 1} | {"ST", "OR", "BA", "BC", "PT", "TI", "CE"}))} )
     (?![A-Za-z0-9])                          # a maker's letters a space keeps from their number (116610 LN)
@@ -72,9 +78,12 @@ DATE_BEFORE_RE = re.compile(r"""
     (?<!\d) \d{1,2} [/.] (?:19|20)?\d{2}    # a card date (07/2025, 5/24) ...
     [\ \t]+ \Z                               # ... right before: the number after it is the price column
 """, re.VERBOSE)
-REF_PREFIX_RE = re.compile(r"""
+REF_PREFIX = r"""
     (?: ref | réf | no | nr ) [.:]           # `Ref.16710`, `No.5513` glued to the number
-""", re.VERBOSE | re.IGNORECASE)
+"""
+REF_PREFIX_RE = re.compile(REF_PREFIX, re.VERBOSE | re.IGNORECASE)
+REF_PREFIX_FIRSTS = frozenset(matched_chars("".join(first_chars(REF_PREFIX, re.VERBOSE | re.IGNORECASE)),
+                                            re.IGNORECASE))   # (a letter test spares most the match)
 
 # Makers' shapes: one regex tells the first that fits; each alone, for the shapes after it.
 SHAPE_RE = re.compile("|".join(                # first alternative that matches names the shape
@@ -285,8 +294,8 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
     digits_only = token.isdigit()
     if digits_only and not 3 <= len(token) <= 6:
         return None, False                           # 1 or 2 digits, or a phone number
-    if not (shape or digits_only) and NOT_REFERENCE_RE.fullmatch(token):
-        return None, False                           # 40mm, 10.400, 09/2023, 7S26 (never digits alone)
+    if not (shape or digits_only) and _no_reference_alone(token):
+        return None, False                           # 40mm, 10.400, HKD168k, ETA2824, BR03-92
     year_like = digits_only and (len(token) == 3 or len(token) == 4 and 1900 <= int(token) <= 2039)
     if year_like and not REFERENCE_WORD_RE.search(text, start - BEFORE, start):
         return None, False                           # (as below, without reading the context first)
@@ -301,8 +310,9 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return None, False                       # $12500, 8200€, 126000 HKD; 3135 movement
     elif CALIBRE_AFTER_RE.match(text, start + len(token)):
         return None, False                           # ST1655 Movement, SW200 calibre
+    # (a card date right before the number is the word read before it, so that word ends in a digit)
     if digits_only and (word in PRICE_WORD_SET or token in CALIBRE_NUMBERS
-                        or DATE_BEFORE_RE.search(text, start - 12, start)):
+                        or word[-1:].isdigit() and DATE_BEFORE_RE.search(text, start - 12, start)):
         return None, False                           # prix 5711, budget 126000, Speedy 3861, 07/2025 116000
     for brand, needs in shape[1] if shape else ():
         if needs is None or needs == "rolex":
@@ -311,8 +321,6 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
             return _one_named(text, context, brand), True
         if ref_word or brand in _named(text, context):
             return brand, True                       # Lange's 191.032 in a Lange message, not Omega's
-    if shape and NOT_REFERENCE_RE.fullmatch(token):
-        return None, False                           # the same, for a shaped one no shape claimed
     if digits_only:
         if token in ROLEX_EXACT:
             return "Rolex", True
@@ -322,17 +330,23 @@ def _accept(text: str, start: int, token: str, shape, context: dict):
         if len(token) == 4 and near not in FOUR_DIGIT_BRANDS:
             near = _model_right_before(text, start, token)  # Montblanc 1858, Squale 1521: model numbers;
         return near, bool(near or ref_word)          # Carrera 2447, Fifty Fathoms 5015: references
-    if NOT_PREFIX_RE.match(token):
-        return None, False                           # HKD126000, N11/2025, ETA2824
-    digits = sum(ch.isdigit() for ch in token)
-    if digits < 3 or len(token) < 5:
-        return None, False
-    if models.is_model_name(token):
-        return None, False                           # BR03-92, C60: a model's name, not a reference
+    if shape and _no_reference_alone(token):
+        return None, False                           # the same, for a shaped one no shape claimed
     if token[0].isalpha() and len(token) - len(token.lstrip(LETTERS)) <= 6:
         return None, True                            # FS4735, MK7248, SN021-G: someone's reference
     near = _brand_next_to(text, start)
     return near, bool(near or ref_word)              # 7050s, 02AR2: only next to a brand or `ref`
+
+
+@functools.lru_cache(maxsize=8192)
+def _no_reference_alone(token: str) -> bool:
+    """Whether a token that is not all digits is no reference whatever stands around it: a size, price,
+    date or calibre (40mm, 10.400, 09/2023, 7S26), a currency or calibre maker before it (HKD126000,
+    N11/2025, ETA2824), fewer than 3 digits or 5 characters, a model's name (BR03-92, C60). Asked once
+    per token, and before the context is read for a token no shape claims: all _accept does before these
+    tests for it only turns it away too."""
+    return bool(NOT_REFERENCE_RE.fullmatch(token) or NOT_PREFIX_RE.match(token)
+                or sum(ch.isdigit() for ch in token) < 3 or len(token) < 5 or models.is_model_name(token))
 
 
 def _one_named(text: str, context: dict, brand: str) -> str:
@@ -346,7 +360,6 @@ def _one_named(text: str, context: dict, brand: str) -> str:
 def _tokens(text: str, first_digit: int):
     """(start, end, token) of every run of letters and digits with a digit in it, spaces dropped
     (found from their digits: from the text's first digit on)."""
-    size = len(text)
     for m in DIGITS_RE.finditer(text, first_digit):
         first, end = m.span()
         start = first
@@ -355,11 +368,9 @@ def _tokens(text: str, first_digit: int):
             start -= 1                               # back to the letters before the first digit
         if start and text[start - 1].isalnum():
             continue                                 # glued to a non-ASCII letter (年, é): no reference
-        if end < size and (text[end].isalnum() or text[end] == "~"):
-            continue
         if first - start > 8:
             continue                                 # a long word before the digits: not a reference
-        if start > 2 and text[start - 1] in " -" and text[start - 2].isalpha():
+        if start > 2 and text[start - 1] in " -" and text[start - 3] in SPACED_PREFIX_SECOND_LAST:
             spaced = SPACED_PREFIX_RE.search(text, start - 6, start)   # (re reads a negative start as 0)
             joined = spaced and text[spaced.start():start - 1] + text[start:end]
             if joined and _shape(joined):
@@ -368,7 +379,7 @@ def _tokens(text: str, first_digit: int):
         if end - start <= 2:
             continue                                 # 4k, 12, A1: no maker's shape is that short
         if start < first:
-            ref_word = REF_PREFIX_RE.match(text, start, first)
+            ref_word = text[start] in REF_PREFIX_FIRSTS and REF_PREFIX_RE.match(text, start, first)
             if ref_word:
                 start = ref_word.end()               # `Ref.16710`: the word is context, not reference
         elif 5 <= end - start <= 6 and text[start:end].isdigit():
