@@ -128,7 +128,8 @@ class Candidate(NamedTuple):
     currency: str | None
     written: bool               # a currency is written next to it
     multiplied: bool            # k / m
-    cue: str | None
+    bare: bool                  # as PriceMatch.bare
+    kept: bool                  # found as a price: not bare, or bare and round (is_round)
     discount: bool
 
 
@@ -177,6 +178,12 @@ def is_gold(text: str, m: re.Match, written: bool) -> bool:
                 or GOLD_NEAR_RE.search(text, m.end(), m.end() + 30))
 
 
+def is_round(amount: float) -> bool:
+    """Dealers quote round figures (12500, 108000); catalogue numbers end anywhere. Below 1000 a
+    bare number is as often a model (Doxa 200), a batch or gold (or 750) as a price."""
+    return amount >= 1000 and amount % 100 == 0
+
+
 def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: dict) -> Candidate | None:
     """The number of match `m`; text before `taken` belongs to the number before it.
     currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
@@ -211,15 +218,10 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
     amount = number_value(number, group, thousand, tail, million, discount)
     if amount <= 0:
         return None
+    bare = not (written or multiplied or cue and cue[1] not in SOFT_CUES)
     return new_tuple(Candidate, (cue[0] if cue else start, at, m.end(), amount,
                                  pre[1] if pre else currency_code(post) if post else None, written, multiplied,
-                                 cue[1] if cue else None, bool(discount)))
-
-
-def is_round(amount: float) -> bool:
-    """Dealers quote round figures (12500, 108000); catalogue numbers end anywhere. Below 1000 a
-    bare number is as often a model (Doxa 200), a batch or gold (or 750) as a price."""
-    return amount >= 1000 and amount % 100 == 0
+                                 bare, not bare or is_round(amount), bool(discount)))
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
@@ -236,16 +238,21 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
     currency_at = {end: (start, code) for start, end, code in said["currency"]} if "currency" in said else {}
     cue_at = {end: (start, cue) for start, end, cue in said["price_cue"]} if "price_cue" in said else {}
     not_asking = said.get("not_asking", ())
-    numbers, taken = [], 0
+    numbers, taken, kept_count = [], 0, 0
     for m in NUMBER_RE.finditer(text, first_digit):
         candidate = read_number(text, m, taken, currency_at, cue_at)
         taken = m.end()
         if candidate:
             numbers.append(candidate)
+            kept_count += candidate.kept
+    if not kept_count:
+        return []                                           # (most messages: numbers, but no price)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
     ranged_or_replaced = set()                              # (indexes of numbers; neither asks a price)
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]
+        if not (a.kept or b.kept):
+            continue                                        # (a pair marks only itself, asked only when kept)
         gap = text[a.end:b.number_start]
         if (b.written or b.multiplied) and ARROW_GAP_RE.match(gap):
             ranged_or_replaced.add(i)                       # "4 800€ → 4 450€": the new price stands
@@ -255,9 +262,8 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
             ranged_or_replaced.update((i, i + 1))
     found = []
-    for i, (start, _at, end, amount, currency, written, multiplied, cue, _discount) in enumerate(numbers):
-        bare = not (written or multiplied or cue and cue not in SOFT_CUES)
-        if bare and not is_round(amount):
+    for i, (start, _at, end, amount, currency, _written, _multiplied, bare, kept, _discount) in enumerate(numbers):
+        if not kept:
             continue
         asking = not (
             i in ranged_or_replaced
