@@ -105,13 +105,18 @@ PRE_GAP = ("", " ", "\u00a0")                               # "€8,200", "CHF 1
 CUE_GAP_RE = re.compile(r"\s*[:=]?\s*\Z")                   # "prix : 4500", "budget 7k"
 NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
-RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
 DECIMAL_RE = re.compile(r"[.,]")
 YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
 CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
-ARROW_GAP_RE = re.compile(r"\s*(?:→|➡️?|->|=>|>>|⟶)\s*(?:(?:now|maintenant)\s*:?\s*)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
+# The gap between two numbers that reads them as one price replacing another or as a range: one regex
+# for both (one call a pair), the group `arrow` telling which; they cannot both match (only an arrow has > → ➡ ⟶).
+GAP_RE = re.compile(r"""
+    (?P<arrow> \s* (?:→|➡️?|->|=>|>>|⟶) \s* (?:(?:now|maintenant)\s*:?\s*)? (?:[$€£]\s?)? ) \Z  # 4 800€ → 4 450€
+  | \s? [-–] \s? (?:[$€£]\s?)? \Z                                  # a range: 5k-6k, $425 - $2,400
+  | \s+ (?:et|and|to|à|-) \s+ (?:[$€£]\s?)? \Z                      # entre 18 et 22k
+""", re.IGNORECASE | re.VERBOSE)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 
 GOLD_NEAR_RE = re.compile(r"gold|carat|\bor\s+(?:jaune|rose|blanc|gris)", re.IGNORECASE)  # "18K Cal. 71 18k Gold"
@@ -253,12 +258,15 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
         a, b = numbers[i], numbers[i + 1]
         if not (a.kept or b.kept):
             continue                                        # (a pair marks only itself, asked only when kept)
-        gap = text[a.end:b.number_start]
-        if (b.written or b.multiplied) and ARROW_GAP_RE.match(gap):
-            ranged_or_replaced.add(i)                       # "4 800€ → 4 450€": the new price stands
+        gap = GAP_RE.match(text, a.end, b.number_start)
+        if not gap:
             continue
-        if RANGE_GAP_RE.match(gap) and not a.discount and (
-                TIGHT_DASH_RE.match(gap) or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
+        if gap.lastindex:                                   # an arrow: "4 800€ → 4 450€", the new price stands
+            if b.written or b.multiplied:
+                ranged_or_replaced.add(i)
+        elif not a.discount and (
+                TIGHT_DASH_RE.match(text, a.end, b.number_start)
+                or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
             ranged_or_replaced.update((i, i + 1))
     found = []
