@@ -171,6 +171,8 @@ DATED_RE = re.compile(rf"""
                     | (?<=2)(?P<full>0\d\d) y? )                               # n2025y, N2023
             (?![\d/A-Za-z]) )
       | )
+    (?= [/-] | \d(?!\d) | (?<=1)9 | (?<=2)0 | (?(card)|(?!)) )  # what every branch below needs next (a
+                                              # 2-digit run, / or -, 19.., 20.., a card): turns most numbers away at once
     (?: (?<!,\d) (?P<size> \d (?: [.,] \d{{1,2}} | ) )       # size: 40 / 43,5 / 41.5, not a part of a longer
         (?i: \s? (?P<mm>mm) (?![a-z])                      # number (X-33, 40-68); 40mm / 41 mm / 45MM
            | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
