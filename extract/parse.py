@@ -210,8 +210,8 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     date without one, and none starts before it); `opener`: OPENER_RE's match at the start of the
     text (read() asks once)."""
     has_digits = first_digit is not None
-    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in find_prices(text, said, first_digit)] \
-        if has_digits else []
+    prices = find_prices(text, said, first_digit) if has_digits else []
+    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in prices] if prices else []   # (most have none)
     services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
