@@ -65,7 +65,7 @@ NUMBER_RE = re.compile(rf"""
         (?: \d*+ [.,] \d{{1,3}}+ (?=[kKmM])                        # 8,2k / 46.5K / 1.006M
           | \d{{0,2}}+ (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
                     (?: (?P=group) \d{{3}} )*                   # ... ,000,000
-                    (?: [.,] \d{{1,2}} | )                       # cents: 150,00
+                    (?P<cents> [.,] \d{{1,2}} | )               # cents: 150,00
             (?! \d | [kKmM](?![A-Za-z]) )                       # "330 910k" is two numbers
           | \d*+ (?: [.,] \d{{1,2}} | ) (?![\d])                 # 8200 / 150,5 / 12.9
         )
@@ -108,7 +108,6 @@ RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", 
 DECIMAL_RE = re.compile(r"[.,]")
 YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
-CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
 # The gap between two numbers that reads them as one price replacing another or as a range: one regex
 # for both (one call a pair), the group `arrow` telling which; they cannot both match (only an arrow has > → ➡ ⟶).
@@ -153,18 +152,17 @@ def currency_code(written: str | None) -> str | None:
 
 
 # read_number takes NUMBER_RE's parts with one m.groups() (no name lookups): they must be its only groups, in order.
-NUMBER_PARTS = ("number", "group", "thousand", "tail", "million", "post", "discount")
+NUMBER_PARTS = ("number", "group", "cents", "thousand", "tail", "million", "post", "discount")
 assert tuple(NUMBER_RE.groupindex) == NUMBER_PARTS and NUMBER_RE.groups == len(NUMBER_PARTS)
 
 
-def number_value(number: str, group: str | None, thousand: str | None, tail: str | None,
+def number_value(number: str, group: str | None, cents: str | None, thousand: str | None, tail: str | None,
                  million: str | None, discount: str | None) -> float:
     """The amount NUMBER_RE's parts stand for, multipliers and discount applied."""
     multiplier = 1000 if thousand else 1_000_000 if million else 1
     if group:                                               # 8.200 / 12'500 / 2,000,000(.50)
-        cents = CENTS_RE.search(number)
-        head = number[:cents.start()] if cents else number
-        value = float(head.replace(group, "") + "." + (cents.group(1) if cents else "0"))
+        head = number[:len(number) - len(cents)]            # (cents: "" when none)
+        value = float(head.replace(group, "") + "." + (cents[1:] or "0"))
     else:                                                   # 8,2k → 8.2 thousand; 1.006M
         value = float(number.replace(",", "."))
     value *= multiplier
@@ -203,7 +201,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             break
     if pre is None and before.isalpha():
         return None                                         # inside a code (SKX007K2)
-    number, group, thousand, tail, million, post, discount = m.groups()
+    number, group, cents, thousand, tail, million, post, discount = m.groups()
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
             and NEXT_NUMBER_RE.match(text, m.end()):
@@ -220,7 +218,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             if end in cue_at and CUE_GAP_RE.match(text, end, start):
                 cue = cue_at[end]
                 break
-    amount = number_value(number, group, thousand, tail, million, discount)
+    amount = number_value(number, group, cents, thousand, tail, million, discount)
     if amount <= 0:
         return None
     bare = not (written or multiplied or cue and cue[1] not in SOFT_CUES)
