@@ -149,7 +149,9 @@ def merge_anchors(found: list[Anchor]) -> list[Anchor]:
 
 # Attributes ------------------------------------------------------------------------
 NEW_AS_ADJECTIVE_RE = re.compile(NEW_AS_ADJECTIVE, re.IGNORECASE)
-DATED_RE = re.compile(r"""
+YEAR_AFTER_BLOCKERS = r"\s*" + guarded(r"service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
+                                       r"onwards|minimum|et\s+plus|\+", re.IGNORECASE)
+DATED_RE = re.compile(rf"""
     \d (?<![\d.'#/\-]\d)                     # a first digit not inside a number, a date or a reference (a
                                              # digit first lets re skip to the next digit quickly). One pass
                                              # reads card dates, sizes and years: a card date is read ahead
@@ -161,25 +163,27 @@ DATED_RE = re.compile(r"""
                     | (?<=2)(?P<full>0\d\d) y? )                               # n2025y, N2023
             (?![\d/A-Za-z]) )
       | )
-    (?: (?<!,\d) (?P<size> \d (?: [.,] \d{1,2} )? )       # size: 40 / 43,5 / 41.5, not a part of a longer
+    (?= [/-] | \d(?!\d) | (?<=1)9 | (?<=2)0 | (?(card)|(?!)) )  # what every branch below needs next (a
+                                              # 2-digit run, / or -, 19.., 20.., a card): turns most numbers away at once
+    (?: (?<!,\d) (?P<size> \d (?: [.,] \d{{1,2}} | ) )       # size: 40 / 43,5 / 41.5, not a part of a longer
         (?i: \s? (?P<mm>mm) (?![a-z])                      # number (X-33, 40-68); 40mm / 41 mm / 45MM
            | (?![\d]|[.,]\d|-\d|\s?(?:k|%|h\b|m\b|ans|years?|jewels|atm|bar|bph|cm|ct|units?|/|x\b)) )
       | (?<![A-Za-z]\d)                                                            # year:
         (?: (?:(?<=0)[1-9]|(?<=1)[0-2]) [/-] (?P<yy>\d\d) (?![\d/])                  # 09/23, 05-24 (month-year)
           | (?:(?<=0)[1-9]|(?<=[1-9])|(?<=1)[0-2]) [/-] (?P<mmyyyy>(?:19|20)\d\d)      # 6/2025, 09/2024
-          | \d? / \d{1,2} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)                             # 24/4/24
+          | \d? / \d{{1,2}} / (?P<dmyy>\d\d(?:\d\d)?) (?!\d)                             # 24/4/24
           | (?P<plain>(?<=1)9\d\d|(?<=2)0[0-3]\d) y?                                   # 2018, 2019y
         )
         (?![\d]|\s?[-/–]\s?\d|'?s\b|\s?\+|\s?m(?![a-z])|\s?mm|\s?ft)  # not a range (2016-2020), decade
                                                   # (1970's), "2021+", a depth (2000m)
+        (?: (?= (?P<blocked> (?i: {YEAR_AFTER_BLOCKERS} ) ) ) | )   # "2019 service", "2021 or newer": no year of
+                                                  # the watch (read here: a second regex call a year costs more)
       | (?(card)|(?!))                        # a card date alone (the match is its first digit)
     )
 """, re.VERBOSE)
 DIGIT_OR_LINE_RE = re.compile(r"[\d\n]")
 DIGIT_RE = re.compile(r"\d")
 LINE_RE = re.compile(r"[^\n]+")
-YEAR_AFTER_BLOCKERS_RE = re.compile(r"\s*" + guarded(r"service|révision|revision|or\s+newer|ou\s+plus|and\s+up|"
-                                                     r"onwards|minimum|et\s+plus|\+", re.IGNORECASE), re.IGNORECASE)
 SIZE_CUE_RE = re.compile(r"(?:taille|diam[èe]tre|size|case|bo[îi]tier)\s*[:=]?\s*\Z", re.IGNORECASE)  # "taille 41"
 RETAIL_NOTE_RE = re.compile(rf"""
     \( [^()\n]* \d [^()\n]* \)                      # a parenthesis with a number in it ...
@@ -198,8 +202,8 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     date without one, and none starts before it); `opener`: OPENER_RE's match at the start of the
     text (read() asks once)."""
     has_digits = first_digit is not None
-    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in find_prices(text, said, first_digit)] \
-        if has_digits else []
+    prices = find_prices(text, said, first_digit) if has_digits else []
+    found = [new_tuple(Attribute, (p[0], p[1], "price", p)) for p in prices] if prices else []   # (most have none)
     services = said.get("service", ())
     for start, end, value in said.get("condition", ()):
         if value == "new" and end - start == 3 and \
@@ -221,7 +225,7 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
     cards, years, sizes = [], [], []
     for m in DATED_RE.finditer(text, first_digit):
         start, end = m.span()
-        card, _month, _card_year, _full, size, mm, yy, mmyyyy, dmyy, plain = m.groups()   # (one call)
+        card, _month, _card_year, _full, size, mm, yy, mmyyyy, dmyy, plain, blocked = m.groups()   # (one call)
         if card is not None:
             cards += card_date(text, m)
         if size:                                     # (size and plain: the digits after the first)
@@ -233,7 +237,7 @@ def find_attributes(text: str, said: dict, first_digit: int | None = 0,
             continue
         digits = yy or mmyyyy or dmyy or text[start] + plain
         year = int(digits) if len(digits) == 4 else 2000 + int(digits)
-        if year > 2030 or YEAR_AFTER_BLOCKERS_RE.match(text, end) or services and any(
+        if year > 2030 or blocked or services and any(
                 start - 14 <= e <= start and not DIGIT_OR_LINE_RE.search(text, e, start)
                 for _s, e, _v in services):                  # "révisée 2022", "serviced by Rolex 2021"
             continue

@@ -65,7 +65,7 @@ NUMBER_RE = re.compile(rf"""
         (?: \d*+ [.,] \d{{1,3}}+ (?=[kKmM])                        # 8,2k / 46.5K / 1.006M
           | \d{{0,2}}+ (?: (?P<group>[ \u00a0\u202f.,'’]) \d{{3}} ) # 8.200 / 8 200 / 12'500 / 2,000
                     (?: (?P=group) \d{{3}} )*                   # ... ,000,000
-                    (?: [.,] \d{{1,2}} | )                       # cents: 150,00
+                    (?P<cents> [.,] \d{{1,2}} | )               # cents: 150,00
             (?! \d | [kKmM](?![A-Za-z]) )                       # "330 910k" is two numbers
           | \d*+ (?: [.,] \d{{1,2}} | ) (?![\d])                 # 8200 / 150,5 / 12.9
         )
@@ -105,13 +105,17 @@ PRE_GAP = ("", " ", "\u00a0")                               # "€8,200", "CHF 1
 CUE_GAP_RE = re.compile(r"\s*[:=]?\s*\Z")                   # "prix : 4500", "budget 7k"
 NOT_ASKING_GAP_RE = re.compile(r"\s*[:=]?\s*(?:(?:de|of|à|at|for)\s+)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
 RANGE_START_RE = re.compile(rf"{words('entre', 'between', 'from', 'de')}\s+\Z", re.IGNORECASE)
-RANGE_GAP_RE = re.compile(r"\s?[-–]\s?(?:[$€£]\s?)?\Z|\s+(?:et|and|to|à|-)\s+(?:[$€£]\s?)?\Z", re.IGNORECASE)
 DECIMAL_RE = re.compile(r"[.,]")
 YEAR_LIKE_RE = re.compile(r"(?:19|20)\d\d")
 NEXT_NUMBER_RE = re.compile(r"[ \t]+\d")
-CENTS_RE = re.compile(r"[.,](\d{1,2})\Z")
 TIGHT_DASH_RE = re.compile(r"[-–][$€£]?\Z")                 # 5k-6k, $425-$2,400 (no spaces)
-ARROW_GAP_RE = re.compile(r"\s*(?:→|➡️?|->|=>|>>|⟶)\s*(?:(?:now|maintenant)\s*:?\s*)?(?:[$€£]\s?)?\Z", re.IGNORECASE)
+# The gap between two numbers that reads them as one price replacing another or as a range: one regex
+# for both (one call a pair), the group `arrow` telling which; they cannot both match (only an arrow has > → ➡ ⟶).
+GAP_RE = re.compile(r"""
+    (?P<arrow> \s* (?:→|➡️?|->|=>|>>|⟶) \s* (?:(?:now|maintenant)\s*:?\s*)? (?:[$€£]\s?)? ) \Z  # 4 800€ → 4 450€
+  | \s? [-–] \s? (?:[$€£]\s?)? \Z                                  # a range: 5k-6k, $425 - $2,400
+  | \s+ (?:et|and|to|à|-) \s+ (?:[$€£]\s?)? \Z                      # entre 18 et 22k
+""", re.IGNORECASE | re.VERBOSE)
 STRUCK_RE = re.compile(r"~~[^~]*~~")                        # ~~$450~~ $395
 
 GOLD_NEAR_RE = re.compile(r"gold|carat|\bor\s+(?:jaune|rose|blanc|gris)", re.IGNORECASE)  # "18K Cal. 71 18k Gold"
@@ -128,7 +132,8 @@ class Candidate(NamedTuple):
     currency: str | None
     written: bool               # a currency is written next to it
     multiplied: bool            # k / m
-    cue: str | None
+    bare: bool                  # as PriceMatch.bare
+    kept: bool                  # found as a price: not bare, or bare and round (is_round)
     discount: bool
 
 
@@ -147,18 +152,17 @@ def currency_code(written: str | None) -> str | None:
 
 
 # read_number takes NUMBER_RE's parts with one m.groups() (no name lookups): they must be its only groups, in order.
-NUMBER_PARTS = ("number", "group", "thousand", "tail", "million", "post", "discount")
+NUMBER_PARTS = ("number", "group", "cents", "thousand", "tail", "million", "post", "discount")
 assert tuple(NUMBER_RE.groupindex) == NUMBER_PARTS and NUMBER_RE.groups == len(NUMBER_PARTS)
 
 
-def number_value(number: str, group: str | None, thousand: str | None, tail: str | None,
+def number_value(number: str, group: str | None, cents: str | None, thousand: str | None, tail: str | None,
                  million: str | None, discount: str | None) -> float:
     """The amount NUMBER_RE's parts stand for, multipliers and discount applied."""
     multiplier = 1000 if thousand else 1_000_000 if million else 1
     if group:                                               # 8.200 / 12'500 / 2,000,000(.50)
-        cents = CENTS_RE.search(number)
-        head = number[:cents.start()] if cents else number
-        value = float(head.replace(group, "") + "." + (cents.group(1) if cents else "0"))
+        head = number[:len(number) - len(cents)]            # (cents: "" when none)
+        value = float(head.replace(group, "") + "." + (cents[1:] or "0"))
     else:                                                   # 8,2k → 8.2 thousand; 1.006M
         value = float(number.replace(",", "."))
     value *= multiplier
@@ -177,6 +181,12 @@ def is_gold(text: str, m: re.Match, written: bool) -> bool:
                 or GOLD_NEAR_RE.search(text, m.end(), m.end() + 30))
 
 
+def is_round(amount: float) -> bool:
+    """Dealers quote round figures (12500, 108000); catalogue numbers end anywhere. Below 1000 a
+    bare number is as often a model (Doxa 200), a batch or gold (or 750) as a price."""
+    return amount >= 1000 and amount % 100 == 0
+
+
 def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: dict) -> Candidate | None:
     """The number of match `m`; text before `taken` belongs to the number before it.
     currency_at / cue_at: {end: (start, value)} of the currencies and cue words in the text."""
@@ -191,7 +201,7 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             break
     if pre is None and before.isalpha():
         return None                                         # inside a code (SKX007K2)
-    number, group, thousand, tail, million, post, discount = m.groups()
+    number, group, cents, thousand, tail, million, post, discount = m.groups()
     multiplied = bool(thousand or (million and DECIMAL_RE.search(number)))
     if post and post[0].isalpha() and not multiplied and YEAR_LIKE_RE.fullmatch(number) \
             and NEXT_NUMBER_RE.match(text, m.end()):
@@ -208,18 +218,13 @@ def read_number(text: str, m: re.Match, taken: int, currency_at: dict, cue_at: d
             if end in cue_at and CUE_GAP_RE.match(text, end, start):
                 cue = cue_at[end]
                 break
-    amount = number_value(number, group, thousand, tail, million, discount)
+    amount = number_value(number, group, cents, thousand, tail, million, discount)
     if amount <= 0:
         return None
+    bare = not (written or multiplied or cue and cue[1] not in SOFT_CUES)
     return new_tuple(Candidate, (cue[0] if cue else start, at, m.end(), amount,
                                  pre[1] if pre else currency_code(post) if post else None, written, multiplied,
-                                 cue[1] if cue else None, bool(discount)))
-
-
-def is_round(amount: float) -> bool:
-    """Dealers quote round figures (12500, 108000); catalogue numbers end anywhere. Below 1000 a
-    bare number is as often a model (Doxa 200), a batch or gold (or 750) as a price."""
-    return amount >= 1000 and amount % 100 == 0
+                                 bare, not bare or is_round(amount), bool(discount)))
 
 
 # ── Reading a message ────────────────────────────────────────────────────────────────
@@ -236,28 +241,35 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
     currency_at = {end: (start, code) for start, end, code in said["currency"]} if "currency" in said else {}
     cue_at = {end: (start, cue) for start, end, cue in said["price_cue"]} if "price_cue" in said else {}
     not_asking = said.get("not_asking", ())
-    numbers, taken = [], 0
+    numbers, taken, kept_count = [], 0, 0
     for m in NUMBER_RE.finditer(text, first_digit):
         candidate = read_number(text, m, taken, currency_at, cue_at)
         taken = m.end()
         if candidate:
             numbers.append(candidate)
+            kept_count += candidate.kept
+    if not kept_count:
+        return []                                           # (most messages: numbers, but no price)
     struck = [m.span() for m in STRUCK_RE.finditer(text)] if "~~" in text else []
     ranged_or_replaced = set()                              # (indexes of numbers; neither asks a price)
     for i in range(len(numbers) - 1):                       # $425-$2,400 / entre 18 et 22k
         a, b = numbers[i], numbers[i + 1]
-        gap = text[a.end:b.number_start]
-        if (b.written or b.multiplied) and ARROW_GAP_RE.match(gap):
-            ranged_or_replaced.add(i)                       # "4 800€ → 4 450€": the new price stands
+        if not (a.kept or b.kept):
+            continue                                        # (a pair marks only itself, asked only when kept)
+        gap = GAP_RE.match(text, a.end, b.number_start)
+        if not gap:
             continue
-        if RANGE_GAP_RE.match(gap) and not a.discount and (
-                TIGHT_DASH_RE.match(gap) or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
+        if gap.lastindex:                                   # an arrow: "4 800€ → 4 450€", the new price stands
+            if b.written or b.multiplied:
+                ranged_or_replaced.add(i)
+        elif not a.discount and (
+                TIGHT_DASH_RE.match(text, a.end, b.number_start)
+                or RANGE_START_RE.search(text, max(0, a.start - 12), a.start)
                 or (a.written or a.multiplied) and (b.written or b.multiplied)):
             ranged_or_replaced.update((i, i + 1))
     found = []
-    for i, (start, _at, end, amount, currency, written, multiplied, cue, _discount) in enumerate(numbers):
-        bare = not (written or multiplied or cue and cue not in SOFT_CUES)
-        if bare and not is_round(amount):
+    for i, (start, _at, end, amount, currency, _written, _multiplied, bare, kept, _discount) in enumerate(numbers):
+        if not kept:
             continue
         asking = not (
             i in ranged_or_replaced
