@@ -512,7 +512,8 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
 def layered(message: dict, section: dict, own: dict) -> dict:
     """A watch's facts over its section's over the message's. A None hides nothing below it: "auto ou
     manuel ?" names no movement, and "Tout en automatique" below still counts."""
-    merged = {**message, **section, **own}          # (one dict display: most have no None)
+    merged = {**message, **section, **own} if message or section else own   # (most: nothing below own;
+                                                    # no copy, as no one writes to facts once layered)
     if None not in merged.values():
         return merged
     merged = {}
