@@ -266,12 +266,15 @@ def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tu
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
-    prices = [a.value for a in attributes if a.field == "price"]
+    prices = []                                              # (a loop: a comprehension is a frame)
+    for attr in attributes:
+        if attr.field == "price":
+            prices.append(attr.value)
     if prices:
         anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
         if not anchors:
             return anchors, attributes
-    ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
+    ends = list(map(END, anchors))                           # in order: merge_anchors left none overlapping
     kept = []
     for attr in attributes:
         first = bisect_right(ends, attr.start)               # the first anchor ending after its start
