@@ -847,10 +847,9 @@ FRENCH_OPENER_RE = re.compile(guarded(words(
     "liquidation"), re.IGNORECASE), re.IGNORECASE)
 
 
-def language_of(text: str, opener: re.Match | None) -> str | None:
-    """`opener`: OPENER_RE's match at the start of the text (read() asks once)."""
-    opener = opener or STOCK_OPENER_RE.match(text)
-    if opener and FRENCH_OPENER_RE.search(opener.group()):
+def language_of(text: str, lead: re.Match | None) -> str | None:
+    """`lead`: OPENER_RE's match at the start of the text, else STOCK_OPENER_RE's (read() asks once)."""
+    if lead and french_opener(lead.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
     balance = sum(map(LEANING.get, words_of(text), repeat(0)))     # French words less English ones
     if balance > 0:
@@ -858,6 +857,11 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     if balance < 0:
         return "en"
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def french_opener(opening: str) -> bool:
+    return FRENCH_OPENER_RE.search(opening) is not None   # (openings repeat: "Vends", "WTS", "Dispo")
 
 
 def words_of(text: str) -> list[bytes]:
@@ -873,10 +877,12 @@ def words_of(text: str) -> list[bytes]:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
-                 language: str | None, opener: re.Match | None, priced_at: int | None) -> tuple[str, bool]:
+                 language: str | None, opener: re.Match | None, lead: re.Match | None,
+                 priced_at: int | None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
-    to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
-    asking price of a listing starts (None: no listing has a price)."""
+    to swap), then passing mentions, questions, thanks and warnings. `lead`: language_of's (without an
+    opener, STOCK_OPENER_RE's match); `priced_at`: where the first asking price of a listing starts
+    (None: no listing has a price)."""
     priced = priced_at is not None
     said, offers = set(), []                         # (one loop: each comprehension is a frame)
     for at, _end, kind in intents:
@@ -907,7 +913,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
         return "question", True
     if "thanks" in said or "warning" in said:
         return "other", True
-    if STOCK_OPENER_RE.match(text):
+    if lead:                                         # (no opener here: the stock opener's match)
         return "sale", True
     if not priced and language == "fr" and not any(l.reference for l in listings):
         return "other", False                    # French chat naming a watch, no offer in it
@@ -948,7 +954,8 @@ def read(text: str) -> Extraction:
     opener = OPENER_RE.match(norm)
     attributes = find_attributes(norm, said, first_digit, opener)
     anchors, attributes = resolve(norm, anchors, attributes)
-    language = language_of(norm, opener)
+    lead = opener or STOCK_OPENER_RE.match(norm)     # "Vends", "WTS", "Dispo": for language and type
+    language = language_of(norm, lead)
     context = message_context(said, attributes, language)
     whole, accessories = said.get("whole", ()), said.get("accessory", ())
     found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
@@ -962,7 +969,7 @@ def read(text: str) -> Extraction:
         if "price" in facts and (priced_at is None or facts["price"].start < priced_at):
             priced_at = facts["price"].start
     kind, typed = message_type(norm, listings, said.get("intent", ()),
-                               language, opener, priced_at)
+                               language, opener, lead, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
     understood = 0
