@@ -266,27 +266,36 @@ def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tu
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
+    kept, over_a_price = left_by(anchors, attributes)
+    if not over_a_price:                                     # (most messages: no reference to drop, as
+        return anchors, kept                                 # price_over needs a price under it)
     prices = []                                              # (a loop: a comprehension is a frame)
     for attr in attributes:
         if attr.field == "price":
             prices.append(attr.value)
-    if prices:
-        anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
-        if not anchors:
-            return anchors, attributes
+    anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
+    if not anchors:
+        return anchors, attributes
+    return anchors, left_by(anchors, attributes)[0]
+
+
+def left_by(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[Attribute], bool]:
+    """The attributes `anchors` leave, and whether one of them is over a price."""
     ends = list(map(END, anchors))                           # in order: merge_anchors left none overlapping
     kept = []
+    over_a_price = False
     for attr in attributes:
         first = bisect_right(ends, attr.start)               # the first anchor ending after its start
         if first == len(anchors) or anchors[first].start >= attr.end:
             kept.append(attr)                                # (most attributes: no anchor over them)
             continue
+        over_a_price = over_a_price or attr.field == "price"
         inside = [a for a in anchors[first:] if a.start < attr.end]
         if attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
             kept.append(attr)                                # "Pelagos 39": a size in the name
         elif attr.field == "movement" and not any(a.reference for a in inside):
             kept.append(attr)                                # "Grand Quartz" names its movement
-    return anchors, kept
+    return kept, over_a_price
 
 
 def price_over(text: str, anchors: list[Anchor], a: Anchor, prices: list[PriceMatch]) -> bool:
