@@ -262,24 +262,36 @@ def resolve(text: str, anchors: list[Anchor], attributes: list[Attribute]) -> tu
     line that already has a reference (`12661lv\t07/2025\t116000`); otherwise anchors win."""
     if not anchors:
         return anchors, attributes                           # (nothing to overlap)
-    prices = [a.value for a in attributes if a.field == "price"]
-    if prices:
-        anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
-        if not anchors:
-            return anchors, attributes
-    ends = [a.end for a in anchors]                          # in order: merge_anchors left none overlapping
+    kept, over_a_price = left_by(anchors, attributes)
+    if not over_a_price:                                     # (most messages: no reference to drop, as
+        return anchors, kept                                 # price_over needs a price under it)
+    prices = []                                              # (a loop: a comprehension is a frame)
+    for attr in attributes:
+        if attr.field == "price":
+            prices.append(attr.value)
+    anchors = [a for a in anchors if not (a.reference and price_over(text, anchors, a, prices))]
+    if not anchors:
+        return anchors, attributes
+    return anchors, left_by(anchors, attributes)[0]
+
+
+def left_by(anchors: list[Anchor], attributes: list[Attribute]) -> tuple[list[Attribute], bool]:
+    """The attributes `anchors` leave, and whether one of them is over a price."""
+    ends = list(map(END, anchors))                           # in order: merge_anchors left none overlapping
     kept = []
+    over_a_price = False
     for attr in attributes:
         first = bisect_right(ends, attr.start)               # the first anchor ending after its start
         if first == len(anchors) or anchors[first].start >= attr.end:
             kept.append(attr)                                # (most attributes: no anchor over them)
             continue
+        over_a_price = over_a_price or attr.field == "price"
         inside = [a for a in anchors[first:] if a.start < attr.end]
         if attr.field == "bare_size" and all(a.model and not a.reference for a in inside):
             kept.append(attr)                                # "Pelagos 39": a size in the name
         elif attr.field == "movement" and not any(a.reference for a in inside):
             kept.append(attr)                                # "Grand Quartz" names its movement
-    return anchors, kept
+    return kept, over_a_price
 
 
 def price_over(text: str, anchors: list[Anchor], a: Anchor, prices: list[PriceMatch]) -> bool:
@@ -438,7 +450,11 @@ def opens_new_watch(w: Watch, a: Anchor, sep: str | None) -> tuple[bool, list]:
 SHAREABLE = ("price", "condition", "movement", "box_papers")   # a budget or "FS" over alternatives
 CONDITION_RANK = {"new": 0, "excellent": 0, "good": 0, "used": 1, "vintage": 2}
 
+# The markers write a letter in lower case or in both cases ([A-Za-z]): on an ASCII text lower-cased they
+# match without IGNORECASE just where they match with it, and without it re skips to a literal first
+# letter at C speed instead of trying every position (~100 machine instructions a character a marker).
 HONG_KONG_RES = tuple(re.compile(marker, re.IGNORECASE | re.MULTILINE) for marker in HONG_KONG_MARKERS)
+LOWER_HONG_KONG_RES = tuple(re.compile(marker, re.MULTILINE) for marker in HONG_KONG_MARKERS)
 WHOLE_GAP_RE = re.compile(r"[\s:]*(?:\w+\s+){0,2}\Z")          # "all prices USD", "tout en TBE"
 ACCESSORY_OF_WATCH_RE = re.compile(ACCESSORY_OF_WATCH, re.IGNORECASE)
 NOT_THE_BRAND_RE = re.compile(guarded(words(*NOT_THE_BRAND), re.IGNORECASE), re.IGNORECASE)
@@ -504,7 +520,8 @@ def read_listings(text: str, anchors: list[Anchor], attributes: list[Attribute],
 def layered(message: dict, section: dict, own: dict) -> dict:
     """A watch's facts over its section's over the message's. A None hides nothing below it: "auto ou
     manuel ?" names no movement, and "Tout en automatique" below still counts."""
-    merged = {**message, **section, **own}          # (one dict display: most have no None)
+    merged = {**message, **section, **own} if message or section else own   # (most: nothing below own;
+                                                    # no copy, as no one writes to facts once layered)
     if None not in merged.values():
         return merged
     merged = {}
@@ -699,7 +716,7 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         currency = price.currency or context.get("currency")
         if currency == "$":
             if "hong_kong" not in context:          # asked once, and only of a message priced in $
-                context["hong_kong"] = any(rx.search(text) for rx in HONG_KONG_RES)
+                context["hong_kong"] = from_hong_kong(text)
             currency = "HKD" if context["hong_kong"] else "USD"
     if span_map:
         start, end = span_map[start], span_map[end - 1] + 1
@@ -708,6 +725,17 @@ def to_listing(text: str, w: Watch, facts: dict, section: Section, context: dict
         "condition": facts.get("condition"), "year": facts.get("year"), "size_mm": facts.get("size_mm"),
         "movement": facts.get("movement"), "box": facts.get("box"), "papers": facts.get("papers"),
         "price_eur": None if amount is None else RATES.to_eur(amount, currency), "span": (start, end)})
+
+
+def from_hong_kong(text: str) -> bool:
+    """Whether a message priced in $ says Hong Kong dollars: HKD, Chinese, N11 or 2021y, "PP Used"..."""
+    markers = HONG_KONG_RES
+    if text.isascii():
+        text, markers = text.lower(), LOWER_HONG_KONG_RES
+    for rx in markers:                               # (a loop: any() over a generator costs a frame)
+        if rx.search(text):
+            return True
+    return False
 
 
 MODEL_WORD_RE = re.compile(r"[\s\-:\"']*([A-Za-zÀ-ÿ0-9][\w'.+~&]*(?:-[\w]+)*)")
@@ -824,10 +852,9 @@ FRENCH_OPENER_RE = re.compile(guarded(words(
     "liquidation"), re.IGNORECASE), re.IGNORECASE)
 
 
-def language_of(text: str, opener: re.Match | None) -> str | None:
-    """`opener`: OPENER_RE's match at the start of the text (read() asks once)."""
-    opener = opener or STOCK_OPENER_RE.match(text)
-    if opener and FRENCH_OPENER_RE.search(opener.group()):
+def language_of(text: str, lead: re.Match | None) -> str | None:
+    """`lead`: OPENER_RE's match at the start of the text, else STOCK_OPENER_RE's (read() asks once)."""
+    if lead and french_opener(lead.group()):
         return "fr"                                  # "Cherche ... full set": the opener says French
     balance = sum(map(LEANING.get, words_of(text), repeat(0)))     # French words less English ones
     if balance > 0:
@@ -835,6 +862,11 @@ def language_of(text: str, opener: re.Match | None) -> str | None:
     if balance < 0:
         return "en"
     return None
+
+
+@functools.lru_cache(maxsize=1024)
+def french_opener(opening: str) -> bool:
+    return FRENCH_OPENER_RE.search(opening) is not None   # (openings repeat: "Vends", "WTS", "Dispo")
 
 
 def words_of(text: str) -> list[bytes]:
@@ -850,10 +882,12 @@ def words_of(text: str) -> list[bytes]:
 
 
 def message_type(text: str, listings: list[Listing], intents: list[tuple[int, int, str]],
-                 language: str | None, opener: re.Match | None, priced_at: int | None) -> tuple[str, bool]:
+                 language: str | None, opener: re.Match | None, lead: re.Match | None,
+                 priced_at: int | None) -> tuple[str, bool]:
     """(type, whether a word said so). Openers first, then the first intent word (to sell, to buy,
-    to swap), then passing mentions, questions, thanks and warnings. `priced_at`: where the first
-    asking price of a listing starts (None: no listing has a price)."""
+    to swap), then passing mentions, questions, thanks and warnings. `lead`: language_of's (without an
+    opener, STOCK_OPENER_RE's match); `priced_at`: where the first asking price of a listing starts
+    (None: no listing has a price)."""
     priced = priced_at is not None
     said, offers = set(), []                         # (one loop: each comprehension is a frame)
     for at, _end, kind in intents:
@@ -884,7 +918,7 @@ def message_type(text: str, listings: list[Listing], intents: list[tuple[int, in
         return "question", True
     if "thanks" in said or "warning" in said:
         return "other", True
-    if STOCK_OPENER_RE.match(text):
+    if lead:                                         # (no opener here: the stock opener's match)
         return "sale", True
     if not priced and language == "fr" and not any(l.reference for l in listings):
         return "other", False                    # French chat naming a watch, no offer in it
@@ -902,14 +936,16 @@ def makers_as_options(listings: list[Listing]) -> list[Listing]:
 def confidence(text: str, listings: list[Listing], typed: bool, understood: int) -> float:
     """Half how much of the message was read, half how complete its listings are."""
     letters = len(text) - text.count(" ") or 1
-    coverage = min(1.0, understood / letters)
+    coverage = understood / letters
+    coverage = coverage if coverage < 1.0 else 1.0  # (min(1.0, x) exactly, without a builtin's call)
     if not listings:
         return round(0.5 * coverage + (0.4 if typed else 0.2), 3)
     complete = 0                                     # (a loop: a comprehension is a frame of its own)
     for l in listings:
         complete += (l.brand is not None) + (l.model is not None or l.reference is not None) + (l.price is not None)
     complete /= 3 * len(listings)
-    return round(min(1.0, 0.15 * typed + 0.35 * coverage + 0.5 * complete), 3)
+    score = 0.15 * typed + 0.35 * coverage + 0.5 * complete
+    return round(score if score < 1.0 else 1.0, 3)
 
 
 # ── The whole read ───────────────────────────────────────────────────────────────────
@@ -925,7 +961,8 @@ def read(text: str) -> Extraction:
     opener = OPENER_RE.match(norm)
     attributes = find_attributes(norm, said, first_digit, opener)
     anchors, attributes = resolve(norm, anchors, attributes)
-    language = language_of(norm, opener)
+    lead = opener or STOCK_OPENER_RE.match(norm)     # "Vends", "WTS", "Dispo": for language and type
+    language = language_of(norm, lead)
     context = message_context(said, attributes, language)
     whole, accessories = said.get("whole", ()), said.get("accessory", ())
     found = read_listings(norm, anchors, attributes, whole, accessories) if anchors else []
@@ -939,7 +976,7 @@ def read(text: str) -> Extraction:
         if "price" in facts and (priced_at is None or facts["price"].start < priced_at):
             priced_at = facts["price"].start
     kind, typed = message_type(norm, listings, said.get("intent", ()),
-                               language, opener, priced_at)
+                               language, opener, lead, priced_at)
     if kind == "wanted":
         listings = makers_as_options(listings)
     understood = 0
