@@ -260,5 +260,3 @@ def find_models(text: str) -> tuple:
         found.append(new_tuple(ModelMatch, (start, end, brand, owners[brand][0])))
     return tuple(found)
 
-
-_brands, _models = find_brands, find_models        # (the names extract/references_gen.py clears)

@@ -212,8 +212,8 @@ def timings(paths: list, repeat: int = 5) -> dict:
         for text in texts:
             best = float("inf")
             for _ in range(repeat):
-                models._models.cache_clear()
-                models._brands.cache_clear()
+                models.find_models.cache_clear()
+                models.find_brands.cache_clear()
                 start = time.process_time()
                 finder(text)
                 best = min(best, time.process_time() - start)

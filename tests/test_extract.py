@@ -680,3 +680,20 @@ def test_the_local_scorer_agrees_with_the_shared_one():
     gold = [json.loads(line) for line in open(FR_DEV, encoding="utf-8")][:60]
     pred = [extract(g["text"]).to_dict() for g in gold]
     assert score_here(gold, pred) == load_scorer()(gold, pred)
+
+
+def test_hong_kong_markers_read_alike_on_lower_cased_ascii():
+    """from_hong_kong reads an ASCII text lower-cased without IGNORECASE: right only while every marker
+    writes its letters in lower case or in both cases. Mixed-case texts built from what the markers
+    look for (and near misses) must get the same answer both ways."""
+    pieces = ["HKD", "hk$", "N11", "n9/2025", "xn7", "2021y", "2021yes", "only watch", "watch only",
+              "\nPP Used\n", "\nA.Lange new \n", "Rolex 126610LN", "$12,500", "full set", "\n", " ", "-"]
+    rng = random.Random(7)
+    found = 0
+    for _ in range(4000):
+        text = "".join(rng.choice(pieces) for _ in range(rng.randint(1, 6)))
+        text = "".join(c.swapcase() if rng.random() < 0.5 else c for c in text)
+        plain = any(rx.search(text) for rx in parse.HONG_KONG_RES)
+        assert parse.from_hong_kong(text) == plain, text
+        found += plain
+    assert 1000 < found < 3900                   # both answers were met often
