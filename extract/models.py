@@ -26,11 +26,6 @@ class ModelMatch(NamedTuple):                    # (a tuple: built for every men
 
 # ── building the regexes from the tables ─────────────────────────────────────────────────────────────
 _SEPARATOR = r"[\W_]"                           # before a name: no letter or digit (a space is put first)
-# The same, fast: re tests \W by Unicode category at each character, a set of ranges by a bitmap look-up.
-# The bitmap stops at U+FFFF, so this set also takes the letters and digits beyond it (`𝐒`, `𝟏`): a
-# text where a name follows one of those is read again with _SEPARATOR (_Scanner.scan).
-_BMP_SEPARATOR = "[^" + "".join(f"{re.escape(m[0][0])}-{re.escape(m[0][-1])}"   # re's own \w decides
-                                for m in re.finditer(r"[^\W_]+", "".join(map(chr, range(0x10000))))) + "]"
 _BEFORE_SECOND = r"(?<![^\W_]..)"                # after two characters: no letter or digit before them
 _AFTER = r"(?![^\W_]|-[^\W\d_])"              # not followed by a letter/digit, nor by `-word` (sub-dial)
 _SEP = r"[\s\-]?"                               # a space or a hyphen, or nothing (GMT-Master, GMTMaster)
@@ -128,16 +123,6 @@ def _brand_rows() -> list:
     return rows
 
 
-def _after_wide_letter(spaced: str, spans: list) -> bool:
-    """Whether a span starts after a letter or digit beyond U+FFFF, which _BMP_SEPARATOR takes for a
-    separator (the span's start is the separator's place in the spaced text). Where none does, the
-    spans are _SEPARATOR's: the extra places where the regex was tried all failed."""
-    for start, _end in spans:
-        if spaced[start] > "\uffff" and spaced[start].isalnum():
-            return True
-    return False
-
-
 class _Scanner:
     """Finds the aliases of a table in a text: the case-insensitive ones by one trie regex run over the
     lower-cased text (cheaper than re.IGNORECASE), the case-sensitive ones (`DJ`, `RO`) by a second.
@@ -147,21 +132,15 @@ class _Scanner:
 
     def __init__(self, aliases):
         aliases = list(aliases)
-        self.trie = _trie_pattern(a for a, f in aliases if "=" not in f)
-        self.loose = self._compile(rf"{_BMP_SEPARATOR} {self.trie}", 0)
+        self.trie = rf"{_SEPARATOR} {_trie_pattern(a for a, f in aliases if '=' not in f)}"
+        self.loose = self._compile(self.trie, 0)
         self.exact = self._compile(_trie_pattern((a for a, f in aliases if "=" in f), fold=False), 0)
 
     @functools.cached_property
-    def strict(self):
-        """The loose aliases after a separator tested by category, for the rare text where one follows a
-        letter or digit beyond U+FFFF; compiled the first time one comes."""
-        return self._compile(rf"{_SEPARATOR} {self.trie}", 0)
-
-    @functools.cached_property
     def folded(self):
-        """The strict regex under re.IGNORECASE, for the rare text that lower() changes in length
+        """The loose aliases under re.IGNORECASE, for the rare text that lower() changes in length
         (`İ` becomes two characters); compiled the first time one comes."""
-        return self._compile(rf"{_SEPARATOR} {self.trie}", re.IGNORECASE)
+        return self._compile(self.trie, re.IGNORECASE)
 
     @staticmethod
     def _compile(trie: str, flags: int):
@@ -176,8 +155,6 @@ class _Scanner:
         loose = self.loose if len(lower) == len(text) else self.folded   # `İ` lower-cases to two chars
         spaced = " " + (lower if loose is self.loose else text)
         spans = [(m.start(), m.end() - 1) for m in loose.finditer(spaced)]
-        if not spaced.isascii() and _after_wide_letter(spaced, spans):
-            spans = [(m.start(), m.end() - 1) for m in self.strict.finditer(spaced)]
         first = self.exact.search(text)           # (most messages have none: no list to build)
         if not first:
             return spans                           # one finditer's spans: in order, none overlapping
