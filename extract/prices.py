@@ -98,7 +98,7 @@ def price_words() -> list[tuple[str, tuple]]:
 def price_lexicon() -> Lexicon:
     """The price words alone, for find_prices called without the caller's scan (built on first use:
     parse.py passes its own scan, so the service never needs it)."""
-    return Lexicon(price_words())
+    return Lexicon(price_words(), by_kind=True)
 
 SOFT_CUES = ("à", "at", "now", "maintenant")               # "à 3 200€": a price only with its currency
 PRE_GAP = ("", " ", "\u00a0")                               # "€8,200", "CHF 12'500"
@@ -234,10 +234,7 @@ def find_prices(text: str, said: Said | None = None, first_digit: int = 0) -> li
     `said`: the price words of the text when the caller scanned them (see price_words);
     `first_digit`: where the text's first digit is, when the caller knows (numbers are read from there)."""
     if said is None:
-        said = {}
-        for start, end, facts in price_lexicon().scan(text):
-            for kind, value in facts:
-                said.setdefault(kind, []).append((start, end, value))
+        said = price_lexicon().scan(text)
     currency_at = {end: (start, code) for start, end, code in said["currency"]} if "currency" in said else {}
     cue_at = {end: (start, cue) for start, end, cue in said["price_cue"]} if "price_cue" in said else {}
     not_asking = said.get("not_asking", ())
